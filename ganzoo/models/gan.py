@@ -1,0 +1,43 @@
+"""The original GAN, minimax and non-saturating (Goodfellow et al. 2014, arXiv:1406.2661)."""
+
+import keras
+
+from ganzoo.models.base import BaseGAN
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class GAN(BaseGAN):
+    """Minimax GAN: G minimises E[log(1 - D(G(z)))].
+
+    With an optimal D this is the Jensen-Shannon divergence, constant (log 2)
+    while the data and model supports are disjoint, which they almost surely
+    are for low-dimensional manifolds: the generator's gradient vanishes
+    (Arjovsky & Bottou 2017, arXiv:1701.04862). Kept in the zoo to show it.
+    DCGAN networks and Adam(2e-4, beta_1=0.5) (Radford et al. 2016).
+
+    Args: see `BaseGAN`.
+
+    Example:
+    >>> model = GAN.from_data_shape((28, 28, 1))
+    >>> model.compile()
+    >>> model.fit(images_dataset, epochs=1)
+    """
+
+    adversarial_loss = "minimax"
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class NSGAN(BaseGAN):
+    """Non-saturating GAN: G minimises -E[log D(G(z))] (Goodfellow et al. 2014, §3).
+
+    Same fixed point as the minimax game, strong gradients early on. With
+    DCGAN networks and Adam(2e-4, beta_1=0.5) this is DCGAN (Radford et al. 2016).
+
+    Args: see `BaseGAN`.
+
+    Example:
+    >>> model = NSGAN.from_data_shape((28, 28, 1))
+    >>> model.compile()
+    """
+
+    adversarial_loss = "non_saturating"

@@ -1,0 +1,33 @@
+"""Spectrally normalised GAN (Miyato et al. 2018, arXiv:1802.05957)."""
+
+import keras
+
+from ganzoo.models.base import BaseGAN
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class SNGAN(BaseGAN):
+    """SNGAN: every critic layer's kernel divided by its largest singular value.
+
+    `keras.layers.SpectralNormalization` estimates sigma(W) by one power
+    iteration per training call, so each layer is ~1-Lipschitz and the
+    critic's Lipschitz constant is bounded without a penalty. Hinge loss;
+    Adam(1e-4, beta_1=0.5, beta_2=0.9) with n_critic = 5 (setting A of the paper).
+
+    Args: see `BaseGAN`.
+
+    Example:
+    >>> model = SNGAN.from_data_shape((32, 32, 3))
+    >>> model.compile()
+    """
+
+    adversarial_loss = "hinge"
+    default_n_critic = 5
+    critic_based = True
+    discriminator_options = {"normalization": "spectral"}
+
+    def default_optimizers(self):
+        return (
+            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+        )

@@ -1,0 +1,44 @@
+"""Wasserstein GAN with weight clipping (Arjovsky et al. 2017, arXiv:1701.07875)."""
+
+import keras
+
+from ganzoo.constraints import ClipConstraint
+from ganzoo.models.base import BaseGAN
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class WGAN(BaseGAN):
+    """WGAN: the critic maximises E[D(x)] - E[D(G(z))] over clipped weights.
+
+    Clipping every critic weight to [-c, c] after each critic update keeps D
+    K-Lipschitz for some K, so E[D(x)] - E[D(G(z))] (`w_estimate`) tracks the
+    earth mover's distance up to K and is a training-progress signal.
+    RMSProp(5e-5), n_critic = 5, c = 0.01, as in the paper's Algorithm 1.
+
+    Args:
+        clip_value: c.
+        Others: see `BaseGAN`.
+
+    Example:
+    >>> model = WGAN.from_data_shape((28, 28, 1))
+    >>> model.compile()
+    """
+
+    adversarial_loss = "wasserstein"
+    default_n_critic = 5
+    critic_based = True
+
+    def __init__(self, *args, clip_value=0.01, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clip_value = float(clip_value)
+        self.clip = ClipConstraint(clip_value)
+
+    def default_optimizers(self):
+        return keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)
+
+    def after_discriminator_step(self):
+        for variable in self.discriminator.trainable_variables:
+            variable.assign(self.clip(variable))
+
+    def get_config(self):
+        return {**super().get_config(), "clip_value": self.clip_value}

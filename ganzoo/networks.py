@@ -1,0 +1,224 @@
+"""Default generator and discriminator networks, as serialisable functional models.
+
+- MLP nets for 2-d toy data (VEEGAN/PacGAN protocol: 3 x 512 ReLU layers).
+- DCGAN nets (Radford et al. 2016, arXiv:1511.06434) for 28x28, 32x32 and
+  64x64 images: the discriminator uses 4x4 stride-2 convolutions with
+  LeakyReLU(0.2) and a normalisation after every convolution but the first;
+  the generator mirrors it with 4x4 stride-2 transposed convolutions, batch
+  norm, ReLU and a tanh output.
+- An autoencoder discriminator for EBGAN whose outputs are the per-example
+  energy and the encoder code.
+
+A discriminator returns logits of shape (B, 1), or `[logits, features]` with
+`return_features=True` (features: the penultimate layer, used by CT-GAN).
+Conditional networks (``num_classes``) take `[inputs, labels]`; the
+discriminator is a projection discriminator (Miyato & Koyama 2018,
+arXiv:1802.05637): logits = psi(phi(x)) + <embed(y), phi(x)>.
+"""
+
+import keras
+from keras import layers
+
+# generator / discriminator widths per image size: (start size, G widths, D widths)
+DCGAN_SPECS = {
+    28: (7, (256, 128), (64, 128)),
+    32: (4, (512, 256, 128), (64, 128, 256)),
+    64: (4, (512, 256, 128, 64), (64, 128, 256, 512)),
+}
+NORMALIZATIONS = ("batch", "layer", "spectral", "none")
+
+
+def check_data_shape(data_shape):
+    """Returns `data_shape` as a tuple or raises one clear error."""
+    try:
+        data_shape = tuple(int(d) for d in data_shape)
+    except (TypeError, ValueError):
+        raise ValueError(f"data_shape must be a tuple of ints, got {data_shape!r}.") from None
+    if len(data_shape) == 1 and data_shape[0] > 0:
+        return data_shape
+    if len(data_shape) == 3 and data_shape[0] == data_shape[1] and data_shape[0] in DCGAN_SPECS:
+        if data_shape[2] in (1, 3):
+            return data_shape
+    raise ValueError(
+        f"Unsupported data_shape {data_shape}: the default networks take (d,) vectors "
+        f"or square images of size {sorted(DCGAN_SPECS)} with 1 or 3 channels; "
+        "pass your own generator/discriminator for anything else."
+    )
+
+
+def _labels_input():
+    return keras.Input(shape=(), dtype="int32", name="labels")
+
+
+def _generator_head(latent_dim, num_classes):
+    """Latent input, optionally joined with a learned label embedding."""
+    z = keras.Input(shape=(latent_dim,), name="latent")
+    if not num_classes:
+        return [z], z
+    y = _labels_input()
+    embedded = layers.Embedding(num_classes, min(latent_dim, 64), name="label_embedding")(y)
+    return [z, y], layers.Concatenate()([z, embedded])
+
+
+def _discriminator_tail(inputs, features, num_classes, spectral, return_features, name):
+    """Linear output plus the projection term when conditional."""
+    dense = layers.Dense(1, name="logits")
+    logits = (keras.layers.SpectralNormalization(dense) if spectral else dense)(features)
+    if num_classes:
+        y = _labels_input()
+        inputs = [inputs, y]
+        embed = layers.Embedding(num_classes, features.shape[-1], name="projection")
+        projection = layers.Dot(axes=1)([embed(y), features])
+        logits = layers.Add()([logits, projection])
+    outputs = [logits, features] if return_features else logits
+    return keras.Model(inputs, outputs, name=name)
+
+
+def _maybe_spectral(layer, spectral):
+    return keras.layers.SpectralNormalization(layer) if spectral else layer
+
+
+def mlp_generator(latent_dim, data_dim=2, *, units=512, depth=3, num_classes=None):
+    """MLP generator for toy data: `depth` x Dense(units, ReLU), linear output."""
+    inputs, h = _generator_head(latent_dim, num_classes)
+    for i in range(depth):
+        h = layers.Dense(units, activation="relu", name=f"dense_{i}")(h)
+    out = layers.Dense(data_dim, name="output")(h)
+    return keras.Model(inputs if num_classes else inputs[0], out, name="generator")
+
+
+def mlp_discriminator(
+    data_dim=2, *, units=512, depth=3, normalization="none", dropout=0.0,
+    return_features=False, num_classes=None,
+):
+    """MLP critic for toy data: `depth` x Dense(units, ReLU), linear output."""
+    _check_normalization(normalization)
+    spectral = normalization == "spectral"
+    x = keras.Input(shape=(data_dim,), name="inputs")
+    h = x
+    for i in range(depth):
+        h = _maybe_spectral(layers.Dense(units, name=f"dense_{i}"), spectral)(h)
+        if normalization == "layer":
+            h = layers.LayerNormalization(name=f"norm_{i}")(h)
+        elif normalization == "batch":
+            h = layers.BatchNormalization(name=f"norm_{i}")(h)
+        h = layers.ReLU()(h)
+        if dropout:
+            h = layers.Dropout(dropout)(h)
+    return _discriminator_tail(x, h, num_classes, spectral, return_features, "discriminator")
+
+
+def dcgan_generator(latent_dim, data_shape, *, num_classes=None):
+    """DCGAN generator (Radford et al. 2016) for 28, 32 or 64 pixel square images."""
+    size, channels = data_shape[0], data_shape[2]
+    start, widths, _ = DCGAN_SPECS[size]
+    inputs, h = _generator_head(latent_dim, num_classes)
+    h = layers.Dense(start * start * widths[0], use_bias=False, name="project")(h)
+    h = layers.Reshape((start, start, widths[0]))(h)
+    h = layers.ReLU()(layers.BatchNormalization(name="bn_0")(h))
+    for i, width in enumerate(widths[1:], start=1):
+        h = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, name=f"deconv_{i}")(h)
+        h = layers.ReLU()(layers.BatchNormalization(name=f"bn_{i}")(h))
+    out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh", name="output")(h)
+    return keras.Model(inputs if num_classes else inputs[0], out, name="generator")
+
+
+def dcgan_discriminator(
+    data_shape, *, normalization="batch", dropout=0.0, return_features=False, num_classes=None,
+):
+    """DCGAN discriminator (Radford et al. 2016) with a choice of normalisation.
+
+    Args:
+        normalization: "batch" (DCGAN), "layer" (WGAN-GP: no batch norm in a
+            penalised critic), "spectral" (SNGAN, on every layer) or "none".
+        dropout: dropout rate after every activation (CT-GAN).
+    """
+    _check_normalization(normalization)
+    spectral = normalization == "spectral"
+    _, _, widths = DCGAN_SPECS[data_shape[0]]
+    x = keras.Input(shape=tuple(data_shape), name="inputs")
+    h = x
+    for i, width in enumerate(widths):
+        h = _maybe_spectral(layers.Conv2D(width, 4, strides=2, padding="same", name=f"conv_{i}"), spectral)(h)
+        if i > 0 and normalization == "batch":
+            h = layers.BatchNormalization(name=f"norm_{i}")(h)
+        elif i > 0 and normalization == "layer":
+            h = layers.LayerNormalization(axis=[1, 2, 3], name=f"norm_{i}")(h)
+        h = layers.LeakyReLU(0.2)(h)
+        if dropout:
+            h = layers.Dropout(dropout)(h)
+    h = layers.Flatten()(h)
+    return _discriminator_tail(x, h, num_classes, spectral, return_features, "discriminator")
+
+
+def autoencoder_discriminator(data_shape, *, code_dim=None, normalization="batch"):
+    """EBGAN autoencoder discriminator (Zhao et al. 2016): outputs `[energy, code]`.
+
+    energy = per-example mean squared reconstruction error over all pixels
+    (or coordinates), shape (B,); code = the encoder's output, shape (B, code_dim).
+    """
+    data_shape = tuple(data_shape)
+    x = keras.Input(shape=data_shape, name="inputs")
+    if len(data_shape) == 1:
+        code_dim = code_dim or 64
+        h = x
+        for i in range(2):
+            h = layers.Dense(512, activation="relu", name=f"enc_{i}")(h)
+        code = layers.Dense(code_dim, name="code")(h)
+        h = code
+        for i in range(2):
+            h = layers.Dense(512, activation="relu", name=f"dec_{i}")(h)
+        recon = layers.Dense(data_shape[0], name="reconstruction")(h)
+    else:
+        code_dim = code_dim or 128
+        size, channels = data_shape[0], data_shape[2]
+        start, _, widths = DCGAN_SPECS[size]
+        h = x
+        for i, width in enumerate(widths):
+            h = layers.Conv2D(width, 4, strides=2, padding="same", name=f"enc_{i}")(h)
+            if i > 0 and normalization == "batch":
+                h = layers.BatchNormalization(name=f"enc_norm_{i}")(h)
+            h = layers.LeakyReLU(0.2)(h)
+        code = layers.Dense(code_dim, name="code")(layers.Flatten()(h))
+        h = layers.Dense(start * start * widths[-1], name="dec_project")(code)
+        h = layers.Reshape((start, start, widths[-1]))(h)
+        for i, width in enumerate(reversed(widths[:-1])):
+            h = layers.Conv2DTranspose(width, 4, strides=2, padding="same", name=f"dec_{i}")(h)
+            if normalization == "batch":
+                h = layers.BatchNormalization(name=f"dec_norm_{i}")(h)
+            h = layers.ReLU()(h)
+        recon = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", name="reconstruction")(h)
+    energy = ReconstructionEnergy(name="energy")([recon, x])
+    return keras.Model(x, [energy, code], name="discriminator")
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ReconstructionEnergy(layers.Layer):
+    """Per-example mean squared error between `[reconstruction, inputs]`, shape (B,)."""
+
+    def call(self, inputs):
+        reconstruction, x = inputs
+        error = keras.ops.reshape(keras.ops.square(reconstruction - x), (keras.ops.shape(x)[0], -1))
+        return keras.ops.mean(error, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0][0],)
+
+
+def _check_normalization(normalization):
+    if normalization not in NORMALIZATIONS:
+        raise ValueError(f"Unknown normalization {normalization!r}; expected one of {NORMALIZATIONS}.")
+
+
+def default_generator(latent_dim, data_shape, num_classes=None):
+    data_shape = check_data_shape(data_shape)
+    if len(data_shape) == 1:
+        return mlp_generator(latent_dim, data_shape[0], num_classes=num_classes)
+    return dcgan_generator(latent_dim, data_shape, num_classes=num_classes)
+
+
+def default_discriminator(data_shape, num_classes=None, **options):
+    data_shape = check_data_shape(data_shape)
+    if len(data_shape) == 1:
+        return mlp_discriminator(data_shape[0], num_classes=num_classes, **options)
+    return dcgan_discriminator(data_shape, num_classes=num_classes, **options)

@@ -1,0 +1,46 @@
+"""Safe loading of saved ganzoo models (`.keras` files)."""
+
+import json
+import os
+import zipfile
+
+import keras
+
+
+class LoadError(ValueError):
+    """A file that is not a loadable ganzoo model: one message says why."""
+
+
+def load_model(path):
+    """Loads a ganzoo model saved with `model.save("x.keras")`, with `safe_mode=True`.
+
+    Checks before anything is built that the file exists, is a complete Keras
+    archive and holds a ganzoo GAN, so a wrong, foreign or truncated file
+    raises one `LoadError` naming the problem.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise LoadError(f"No model file at {path!r}.")
+    if not zipfile.is_zipfile(path):
+        raise LoadError(f"{path!r} is not a Keras model archive (.keras zip); it may be truncated or of another kind.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            missing = {"config.json", "model.weights.h5"} - names
+            if missing:
+                raise LoadError(f"{path!r} is not a complete Keras model archive: missing {sorted(missing)}.")
+            bad = archive.testzip()
+            if bad is not None:
+                raise LoadError(f"{path!r} is corrupt: member {bad!r} fails its CRC check.")
+            config = json.loads(archive.read("config.json"))
+    except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError) as error:
+        raise LoadError(f"{path!r} is corrupt or truncated: {error}.") from None
+    registered = str(config.get("registered_name", ""))
+    if not registered.startswith("ganzoo>"):
+        raise LoadError(f"{path!r} holds a {registered or config.get('class_name')!r}, not a ganzoo GAN model.")
+    import ganzoo.models  # noqa: F401  (registers the classes)
+
+    try:
+        return keras.saving.load_model(path, safe_mode=True)
+    except Exception as error:  # a Keras error deep in deserialisation
+        raise LoadError(f"{path!r} could not be loaded: {type(error).__name__}: {error}") from None

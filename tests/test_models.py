@@ -1,0 +1,220 @@
+"""Every variant trains: finite metrics, both networks move, n_critic D steps per G step."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import ganzoo
+from conftest import last, max_abs_change, weights
+
+TOY_BATCH = 16
+
+
+def toy_batches(n_batches=3, batch=TOY_BATCH):
+    x = ganzoo.data.toy("ring8", n_batches * batch, seed=0)
+    return tf.data.Dataset.from_tensor_slices(x).batch(batch, drop_remainder=True)
+
+
+def test_variants_are_the_documented_ids():
+    assert ganzoo.variants() == [
+        "gan", "nsgan", "lsgan", "wgan", "wgan-gp", "wgan-ct", "dragan", "sngan", "ebgan", "loss-sensitive",
+    ]
+
+
+@pytest.mark.parametrize("variant", ganzoo.variants())
+def test_fit_a_few_steps(variant):
+    model = ganzoo.models.build(variant, (2,), seed=0)
+    model.compile()
+    g_before, d_before = weights(model.generator), weights(model.discriminator)
+    history = model.fit(toy_batches(), epochs=1, verbose=0)
+    expected = {"d_loss", "g_loss", "d_real", "d_fake", "penalty"}
+    if variant in ("wgan", "wgan-gp", "wgan-ct", "sngan", "loss-sensitive"):
+        expected.add("w_estimate")
+    assert set(history.history) == expected
+    for name in expected:
+        assert np.isfinite(last(history, name)), name
+    assert max_abs_change(g_before, weights(model.generator)) > 0
+    assert max_abs_change(d_before, weights(model.discriminator)) > 0
+    assert int(model.g_optimizer.iterations) == 3
+    assert int(model.d_optimizer.iterations) == 3 * model.n_critic
+    if variant in ("wgan-gp", "wgan-ct", "dragan"):
+        assert last(history, "penalty") > 0
+
+
+@pytest.mark.parametrize("variant, n_critic", [("wgan", 5), ("wgan-gp", 5), ("sngan", 5), ("nsgan", 1)])
+def test_default_n_critic(variant, n_critic):
+    assert ganzoo.models.build(variant, (2,)).n_critic == n_critic
+    assert ganzoo.models.build(variant, (2,), n_critic=2).n_critic == 2
+
+
+def test_every_variant_is_exported_by_class_name_and_takes_user_networks():
+    generator = ganzoo.networks.mlp_generator(8, 2, units=16, depth=1)
+    discriminator = ganzoo.networks.mlp_discriminator(2, units=16, depth=1)
+    for cls in ganzoo.models.VARIANTS.values():
+        if cls is ganzoo.models.EBGAN:
+            continue
+        assert getattr(ganzoo.models, cls.__name__) is cls
+        model = cls(generator=generator, discriminator=discriminator, latent_dim=8, seed=0)
+        assert model.generate(4, seed=0).shape == (4, 2)
+    model = ganzoo.models.WGANGP(generator=generator, discriminator=discriminator, latent_dim=8, gp_weight=5.0)
+    assert model.gp_weight == 5.0
+
+
+def test_default_optimizers_come_from_the_papers():
+    wgan = ganzoo.models.build("wgan", (2,))
+    wgan.compile()
+    assert type(wgan.d_optimizer).__name__ == "RMSprop"
+    assert float(wgan.d_optimizer.learning_rate) == pytest.approx(5e-5)
+    gp = ganzoo.models.build("wgan-gp", (2,))
+    gp.compile()
+    assert float(gp.d_optimizer.learning_rate) == pytest.approx(1e-4)
+    assert (gp.d_optimizer.beta_1, gp.d_optimizer.beta_2) == (0.0, 0.9)
+    ttur = ganzoo.models.build("wgan-gp", (2,))
+    ttur.compile(d_optimizer=tf.keras.optimizers.Adam(4e-4), g_optimizer=tf.keras.optimizers.Adam(1e-4))
+    assert float(ttur.d_optimizer.learning_rate) == pytest.approx(4e-4)
+
+
+def test_wgan_clips_every_critic_weight():
+    model = ganzoo.models.build("wgan", (2,), seed=0, clip_value=0.01)
+    model.compile()
+    assert max(np.abs(w).max() for w in weights(model.discriminator)) > 0.01  # so the test can fail
+    model.fit(toy_batches(2), epochs=1, verbose=0)
+    for w in model.discriminator.trainable_weights:
+        w = np.array(w)
+        assert np.all(w >= -0.01) and np.all(w <= 0.01)
+    assert any(np.isclose(np.abs(np.array(w)), 0.01).any() for w in model.discriminator.trainable_weights)
+
+
+def test_clip_constraint():
+    clip = ganzoo.constraints.ClipConstraint(0.5)
+    np.testing.assert_allclose(clip(tf.constant([-2.0, 0.2, 0.7])), [-0.5, 0.2, 0.5])
+    assert clip.get_config() == {"c": 0.5}
+    with pytest.raises(ValueError, match="c > 0"):
+        ganzoo.constraints.ClipConstraint(0.0)
+
+
+@pytest.mark.parametrize("data_shape", [(2,), (28, 28, 1)])
+def test_spectrally_normalized_kernels_have_unit_top_singular_value(data_shape):
+    model = ganzoo.models.build("sngan", data_shape, seed=0)
+    layers = [l for l in model.discriminator.layers if isinstance(l, tf.keras.layers.SpectralNormalization)]
+    assert layers
+
+    def top_singular_values():
+        out = []
+        for layer in layers:
+            kernel = np.array(layer.layer.kernel)
+            out.append(np.linalg.svd(kernel.reshape(-1, kernel.shape[-1]), compute_uv=False)[0])
+        return np.array(out)
+
+    assert np.abs(top_singular_values() - 1).max() > 0.1  # raw kernels are not normalised
+    x = tf.random.normal((4, *data_shape))
+    for _ in range(20):  # power iterations (one per training call)
+        model.discriminator(x, training=True)
+    np.testing.assert_allclose(top_singular_values(), 1.0, rtol=0.02)
+
+
+def test_ebgan_fake_energies_above_the_margin_contribute_nothing():
+    model = ganzoo.models.build("ebgan", (2,), margin=1.0)
+    real_energy = tf.constant([0.2, 0.4])
+    low = model.discriminator_loss(None, None, real_energy, tf.constant([0.5, 3.0]))
+    high = model.discriminator_loss(None, None, real_energy, tf.constant([0.5, 30.0]))
+    assert float(low) == pytest.approx(0.3 + 0.25)
+    assert float(high) == pytest.approx(float(low))
+
+
+def test_ebgan_default_margins_follow_the_energy_normalisation():
+    assert ganzoo.models.build("ebgan", (28, 28, 1)).margin == pytest.approx(400 / 784)
+    assert ganzoo.models.build("ebgan", (64, 64, 3)).margin == pytest.approx(1600 / 12288)
+
+
+def test_ebgan_discriminator_outputs_reconstruction_energy():
+    model = ganzoo.models.build("ebgan", (2,), seed=0)
+    x = tf.random.normal((5, 2))
+    energy, code = model.discriminator(x)
+    assert energy.shape == (5,) and code.shape[0] == 5
+    assert np.all(np.array(energy) >= 0)
+
+
+def test_loss_sensitive_margin_term():
+    model = ganzoo.models.build("loss-sensitive", (2,), margin_weight=1.0)
+    real = tf.constant([[0.0, 0.0], [0.0, 0.0]])
+    fake = tf.constant([[1.0, 1.0], [3.0, 1.0]])  # Delta = mean |x - G(z)| = 1, 2
+    real_l, fake_l = tf.constant([1.0, 1.0]), tf.constant([1.5, 5.0])
+    # mean(L(x)) + mean(relu(Delta + L(x) - L(G(z)))) = 1 + (0.5 + 0) / 2
+    assert float(model.discriminator_loss(real, fake, real_l, fake_l)) == pytest.approx(1.25)
+
+
+def test_instance_noise_follows_its_linear_schedule():
+    model = ganzoo.models.build("nsgan", (2,), instance_noise=0.5, instance_noise_steps=100)
+    model.compile()
+    for step, sigma in [(0, 0.5), (25, 0.375), (50, 0.25), (100, 0.0), (500, 0.0)]:
+        assert float(model.instance_noise_stddev(step)) == pytest.approx(sigma)
+    history = model.fit(toy_batches(), epochs=1, verbose=0)
+    assert np.isfinite(last(history, "d_loss"))
+    assert float(model.instance_noise_stddev()) == pytest.approx(0.5 * (1 - 3 / 100))
+
+
+def test_generate_is_deterministic_per_seed():
+    model = ganzoo.models.build("wgan-gp", (28, 28, 1), seed=0)
+    a, b, c = model.generate(5, seed=1), model.generate(5, seed=1), model.generate(5, seed=2)
+    assert a.shape == (5, 28, 28, 1) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+    assert np.abs(a - c).max() > 0
+    assert a.min() >= -1 and a.max() <= 1
+
+
+def test_conditional_model_generates_requested_labels_and_uses_mismatched_negatives():
+    shapes = []
+
+    class Recording(ganzoo.models.NSGAN):
+        def discriminator_loss(self, real, fake, real_logits, fake_logits):
+            shapes.append((real_logits.shape[0], fake_logits.shape[0]))
+            return super().discriminator_loss(real, fake, real_logits, fake_logits)
+
+    generator = ganzoo.networks.mlp_generator(8, 2, units=16, depth=1, num_classes=3)
+    discriminator = ganzoo.networks.mlp_discriminator(2, units=16, depth=1, num_classes=3)
+    model = Recording(generator, discriminator, 8, num_classes=3, mismatched_negatives=True, seed=0)
+    model.compile()
+    x = ganzoo.data.toy("ring8", 32, seed=0)
+    y = np.arange(32) % 3
+    model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(8, drop_remainder=True), epochs=1, verbose=0)
+    assert shapes and all(s == (8, 16) for s in shapes)  # B fakes + B (real x, wrong y) pairs
+    assert model.generate(6, seed=0, labels=[0, 1, 2, 2, 1, 0]).shape == (6, 2)
+    assert model.generate(4, seed=0).shape == (4, 2)
+    with pytest.raises(ValueError, match="labels must be 2 ints"):
+        model.generate(2, labels=[0, 3])
+
+
+def test_conditional_image_model_builds_with_projection_discriminator():
+    model = ganzoo.models.build("sngan", (28, 28, 1), num_classes=10, seed=0)
+    logits = model.discriminator([tf.zeros((2, 28, 28, 1)), tf.constant([1, 2])])
+    assert logits.shape == (2, 1)
+    assert model.generate(3, labels=[7, 7, 7], seed=0).shape == (3, 28, 28, 1)
+    assert any(l.name == "projection" for l in model.discriminator.layers)
+
+
+def test_ema_generator_is_used_by_generate_and_raw_weights_are_kept():
+    model = ganzoo.models.build("nsgan", (2,), ema_decay=0.5, seed=0)
+    model.compile()
+    model.fit(toy_batches(), epochs=1, verbose=0)
+    raw = weights(model.generator)
+    z = np.random.default_rng(3).standard_normal((4, model.latent_dim)).astype("float32")
+    raw_out = np.array(model.generator(z))
+    ema_out = model.generate(4, seed=3)
+    assert np.abs(ema_out - raw_out).max() > 1e-6
+    assert max_abs_change(raw, weights(model.generator)) == 0.0
+    averages = [np.array(v) for v in model.g_optimizer._model_variables_moving_average]
+    for v, a in zip(model.generator.trainable_variables, averages):
+        v.assign(a)
+    np.testing.assert_allclose(np.array(model.generator(z)), ema_out, atol=1e-6)
+
+
+def test_bad_arguments_are_clear_errors():
+    with pytest.raises(ValueError, match="Unknown GAN variant 'wgangp'.*Did you mean wgan-gp"):
+        ganzoo.models.build("wgangp", (2,))
+    with pytest.raises(ValueError, match="Unsupported data_shape"):
+        ganzoo.models.build("nsgan", (30, 30, 1))
+    with pytest.raises(ValueError, match="n_critic"):
+        ganzoo.models.build("nsgan", (2,), n_critic=0)
+    with pytest.raises(ValueError, match="mismatched_negatives needs a conditional"):
+        ganzoo.models.build("nsgan", (2,), mismatched_negatives=True)
