@@ -15,10 +15,10 @@ def toy_batches(n=3, batch=16):
 
 
 @pytest.mark.parametrize("variant, data_shape, options", [
-    ("wgan-gp", (2,), {"ema_decay": 0.9}),
+    ("wgan-gp", (2,), {"ema_decay": 0.9, "n_critic": 2}),
     ("sngan", (28, 28, 1), {"num_classes": 10}),
     ("ebgan", (2,), {}),
-    ("wgan-ct", (2,), {}),
+    ("wgan-ct", (2,), {"n_critic": 1}),
 ])
 def test_round_trip_keeps_generate_and_optimizer_state(tmp_path, variant, data_shape, options):
     model = ganzoo.models.build(variant, data_shape, seed=0, **options)
@@ -46,7 +46,7 @@ def test_round_trip_keeps_generate_and_optimizer_state(tmp_path, variant, data_s
 
 def test_resumed_training_equals_uninterrupted_training(tmp_path):
     def fresh():
-        m = ganzoo.models.build("wgan-gp", (2,), seed=7)
+        m = ganzoo.models.build("wgan-gp", (2,), seed=7, n_critic=2)
         m.compile()
         return m
 

@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+
+import ganzoo
+from ganzoo.metrics import toy_metrics
+
+
+# W1 between two finite true samples is not 0: mode counts differ by sampling
+# noise and the excess mass must move 2 units (the noise floor of the metric).
+@pytest.mark.parametrize("name, k, w1_floor", [("ring8", 8, 0.15), ("grid25", 25, 0.35)])
+def test_true_samples_cover_every_mode_with_full_quality(name, k, w1_floor):
+    m = toy_metrics(ganzoo.data.toy(name, 2500, seed=5), name)
+    assert m["modes"] == k and m["num_modes"] == k
+    assert m["high_quality"] > 0.98  # 3 sigma in 2-d holds 98.9 %
+    assert m["reverse_kl"] < 0.02
+    assert 0.0 < m["w1"] < w1_floor
+
+
+def test_collapsed_samples_cover_one_mode():
+    x = ganzoo.data.toy("ring8", 2500, seed=0)
+    centre = ganzoo.data.toy_modes("ring8")[0]
+    collapsed = centre + 0.02 * np.random.default_rng(0).standard_normal((2500, 2))
+    m = toy_metrics(collapsed, "ring8")
+    assert m["modes"] == 1
+    assert m["reverse_kl"] == pytest.approx(np.log(8), abs=1e-6)  # all mass on one of 8 modes
+    assert m["w1"] > 1.0
+    assert toy_metrics(x + 10.0, "ring8")["high_quality"] == 0.0
+
+
+def test_w1_of_a_shifted_cloud_is_the_shift():
+    x = ganzoo.data.toy("grid25", 2500, seed=1234)  # the metric's own reference draw
+    m = toy_metrics(x + np.array([0.5, 0.0]), "grid25")
+    assert m["w1"] == pytest.approx(0.5, abs=1e-3)
+
+
+def test_bad_samples_are_clear_errors():
+    with pytest.raises(ValueError, match="shape"):
+        toy_metrics(np.zeros((10, 3)), "ring8")
+    with pytest.raises(ValueError, match="NaN"):
+        toy_metrics(np.full((10, 2), np.nan), "ring8")
