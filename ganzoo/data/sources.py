@@ -1,0 +1,150 @@
+"""Image sources -> `tf.data` pipelines of images in [-1, 1] (and labels).
+
+Sources (the `dataset` of a config):
+- toy names: `ring8`, `grid25`, `swissroll` (generated, no files);
+- `mnist`, `fashion_mnist`: from a directory of MNIST-format idx files
+  (`train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]`) given as
+  `data_dir`, else from tensorflow-datasets (needs internet or a tfds cache);
+- `stackedmnist`: three MNIST digits drawn independently as R, G, B (1000 modes);
+- `npz:<path>`: an .npz with `x` (N, H, W[, C]) uint8 or float in [-1, 1], optional `y`.
+"""
+
+import gzip
+import os
+
+import numpy as np
+
+from ganzoo.data.toy import TOY_DISTRIBUTIONS, toy
+
+IDX_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+             "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+DATA_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1), "stackedmnist": (28, 28, 3)}
+
+
+class DataError(ValueError):
+    """A data source that cannot be used; the message names the problem."""
+
+
+def read_idx(path):
+    """Reads an MNIST-format idx file (gzip'd or raw) into a numpy array."""
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            data = f.read()
+    except (OSError, EOFError) as error:
+        raise DataError(f"Cannot read idx file {path!r}: {error}") from None
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
+        raise DataError(f"{path!r} is not an idx file of unsigned bytes (bad magic number).")
+    ndim = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    body = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
+    if body.size != int(np.prod(shape)):
+        raise DataError(f"{path!r} is truncated: header says {shape}, found {body.size} values.")
+    return body.reshape(shape)
+
+
+def _find(directory, stem):
+    for name in (stem, stem + ".gz"):
+        path = os.path.join(directory, name)
+        if os.path.exists(path):
+            return path
+    raise DataError(f"No {stem}[.gz] in {directory!r}: expected a directory of MNIST-format idx files.")
+
+
+def load_mnist_idx(directory, split="train"):
+    """(images uint8 (N, 28, 28, 1), labels int32 (N,)) from a directory of idx files."""
+    if not os.path.isdir(directory):
+        raise DataError(f"Data directory {directory!r} does not exist.")
+    image_stem, label_stem = IDX_FILES[split]
+    images = read_idx(_find(directory, image_stem))
+    labels = read_idx(_find(directory, label_stem))
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise DataError(f"Expected 28x28 images in {directory!r}, got shape {images.shape}.")
+    if len(images) != len(labels):
+        raise DataError(f"{len(images)} images but {len(labels)} labels in {directory!r}.")
+    return images[..., None], labels.astype("int32")
+
+
+def stacked_mnist(images, labels, n, seed=0):
+    """Stacked-MNIST: n RGB images whose channels are three independent MNIST digits.
+
+    The label is the 3-digit number 100 * d_R + 10 * d_G + d_B (1000 modes).
+    """
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(len(images), size=(n, 3))
+    stacked = np.concatenate([images[idx[:, c]] for c in range(3)], axis=-1)
+    digits = labels[idx]
+    return stacked, (100 * digits[:, 0] + 10 * digits[:, 1] + digits[:, 2]).astype("int32")
+
+
+def _load_tfds(name, data_dir):
+    import tensorflow_datasets as tfds
+
+    try:
+        x, y = tfds.as_numpy(tfds.load(name, split="train", batch_size=-1, as_supervised=True, data_dir=data_dir or None))
+    except Exception as error:
+        raise DataError(
+            f"tensorflow-datasets could not load {name!r} ({type(error).__name__}); without internet, "
+            "pass data_dir=<directory of idx files>."
+        ) from None
+    return x, y.astype("int32")
+
+
+def load_arrays(dataset, data_dir=None, split="train", seed=0):
+    """(x, y, data_shape): x uint8 or float images / toy points, y labels or None."""
+    if dataset in TOY_DISTRIBUTIONS:
+        return None, None, (2,)
+    if dataset.startswith("npz:"):
+        path = dataset[4:]
+        if not os.path.isfile(path):
+            raise DataError(f"No .npz file at {path!r}.")
+        with np.load(path, allow_pickle=False) as archive:
+            if "x" not in archive:
+                raise DataError(f"{path!r} has no array 'x' (found {list(archive.keys())}).")
+            x = archive["x"]
+            y = archive["y"].astype("int32") if "y" in archive else None
+        if x.ndim == 3:
+            x = x[..., None]
+        if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
+            raise DataError(f"{path!r}: 'x' must be (N, H, W[, 1 or 3]) images, got {x.shape}.")
+        if x.dtype != np.uint8 and (x.min() < -1.0 or x.max() > 1.0):
+            raise DataError(f"{path!r}: float images must lie in [-1, 1], got [{x.min():.3g}, {x.max():.3g}].")
+        return x, y, x.shape[1:]
+    base = "mnist" if dataset == "stackedmnist" else dataset
+    if base not in ("mnist", "fashion_mnist"):
+        raise DataError(
+            f"Unknown dataset {dataset!r}; expected one of {sorted(TOY_DISTRIBUTIONS)}, "
+            "mnist, fashion_mnist, stackedmnist or npz:<path>."
+        )
+    if data_dir and os.path.isdir(data_dir) and any(f.startswith("train-images") for f in os.listdir(data_dir)):
+        x, y = load_mnist_idx(data_dir, split)
+    elif data_dir and not os.path.isdir(data_dir):
+        raise DataError(f"Data directory {data_dir!r} does not exist.")
+    else:
+        x, y = _load_tfds(base, data_dir)
+    if dataset == "stackedmnist":
+        x, y = stacked_mnist(x, y, len(x), seed)
+    return x, y, DATA_SHAPES[dataset]
+
+
+def make_dataset(dataset, batch_size, *, data_dir=None, conditional=False, seed=0, skip_batches=0):
+    """A repeated, shuffled, batched (drop_remainder), prefetched `tf.data.Dataset` in [-1, 1].
+
+    Returns (dataset, data_shape, num_classes).
+    """
+    import tensorflow as tf
+
+    if dataset in TOY_DISTRIBUTIONS:
+        if conditional:
+            raise DataError(f"Toy dataset {dataset!r} has no labels; set conditional=False.")
+        x, y, shape = toy(dataset, 100_000, seed), None, (2,)
+    else:
+        x, y, shape = load_arrays(dataset, data_dir, seed=seed)
+        x = (x.astype("float32") / 127.5 - 1.0) if x.dtype == np.uint8 else x.astype("float32")
+    if conditional and y is None:
+        raise DataError(f"{dataset!r} has no labels, so it cannot train a conditional model.")
+    num_classes = int(y.max()) + 1 if conditional else None
+    ds = tf.data.Dataset.from_tensor_slices((x, y) if conditional else x)
+    ds = ds.shuffle(min(len(x), 60_000), seed=seed, reshuffle_each_iteration=True).repeat()
+    ds = ds.batch(batch_size, drop_remainder=True).skip(skip_batches).prefetch(tf.data.AUTOTUNE)
+    return ds, tuple(shape), num_classes

@@ -1,0 +1,12 @@
+"""nsgan on ring8. Hyper-parameters: Goodfellow et al. 2014 (non-saturating); DCGAN: Adam(2e-4, beta_1=0.5), Radford et al. 2016.
+
+The variant's defaults (optimizers, n_critic, penalty weights) come from its
+model class; this file records the data, budget and logging of the run.
+"""
+
+from ganzoo.configs import base_config
+
+
+def get_config(arg=None):
+    config = base_config("nsgan", "ring8", arg)
+    return config
