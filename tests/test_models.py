@@ -95,6 +95,7 @@ def test_clip_constraint():
 
 @pytest.mark.parametrize("data_shape", [(2,), (28, 28, 1)])
 def test_spectrally_normalized_kernels_have_unit_top_singular_value(data_shape):
+    tf.keras.utils.set_random_seed(0)
     model = ganzoo.models.build("sngan", data_shape, seed=0)
     layers = [l for l in model.discriminator.layers if isinstance(l, tf.keras.layers.SpectralNormalization)]
     assert layers
@@ -108,7 +109,9 @@ def test_spectrally_normalized_kernels_have_unit_top_singular_value(data_shape):
 
     assert np.abs(top_singular_values() - 1).max() > 0.1  # raw kernels are not normalised
     x = tf.random.normal((4, *data_shape))
-    for _ in range(20):  # power iterations (one per training call)
+    # One power iteration per training call: a random 512x512 kernel's top singular
+    # values are close together, so the estimate needs tens of iterations to converge.
+    for _ in range(100):
         model.discriminator(x, training=True)
     np.testing.assert_allclose(top_singular_values(), 1.0, rtol=0.02)
 
