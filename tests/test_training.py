@@ -9,7 +9,6 @@ import sys
 
 import numpy as np
 import pytest
-from ml_collections import config_flags  # noqa: F401
 
 import ganzoo
 from ganzoo import training
