@@ -1,12 +1,14 @@
 """Mode coverage of every variant on ring8 and grid25 with the same budget.
 
-Usage: python benchmarks/toy_modes.py --steps=1500 --batch_size=128 --out=benchmarks/results/toy_modes
+Usage: python benchmarks/toy_modes.py --out=benchmarks/results/toy_modes [--steps=N --batch_size=B]
 
-Every variant trains with its paper defaults (optimizers, n_critic, penalty
-weights) on the default toy MLP nets for the same number of generator steps
-at the same batch size, then is measured with `ganzoo.metrics.toy_metrics`
-(2,500 samples, VEEGAN/PacGAN protocol). Writes results.json (updated after
-each run, so a killed job keeps what it finished), results.md and samples.png.
+Runs every zoo config `zoo_configs/<variant>/<dataset>.py` through
+`ganzoo.training.train_and_evaluate` (the variant's paper defaults for
+optimizers, n_critic and penalty weights; the toy configs' shared learning-rate
+scale and budget), then measures 2,500 samples with `ganzoo.metrics.toy_metrics`
+(VEEGAN/PacGAN protocol). Writes results.json (updated after each run, so a
+killed job keeps what it finished and a rerun continues), results.md and
+samples.png; run folders (checkpoints) go to --runs.
 """
 
 import argparse
@@ -15,6 +17,19 @@ import os
 import time
 
 import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_config(path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("zoo_config", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    config = module.get_config()
+    config.lock()
+    return config
 
 
 def plot(results, samples, path):
@@ -50,11 +65,12 @@ def plot(results, samples, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=1500)
-    parser.add_argument("--batch_size", type=int, default=128)
+    parser.add_argument("--steps", type=int, default=0, help="0: the configs' budget")
+    parser.add_argument("--batch_size", type=int, default=0, help="0: the configs' batch size")
     parser.add_argument("--datasets", default="ring8,grid25")
     parser.add_argument("--variants", default="all")
     parser.add_argument("--out", default="benchmarks/results/toy_modes")
+    parser.add_argument("--runs", default="runs/toy_modes")
     args = parser.parse_args()
 
     import ganzoo
@@ -69,31 +85,43 @@ def main():
     npz_path = os.path.join(args.out, "samples.npz")
     if os.path.exists(npz_path):
         samples = dict(np.load(npz_path))
+    from ganzoo import training
+
     for name in args.datasets.split(","):
         for variant in variants:
             key = f"{variant}/{name}"
             if key in samples:
                 continue
-            model = ganzoo.models.build(variant, (2,), seed=0)
-            model.compile()
+            config = load_config(os.path.join(ROOT, "zoo_configs", variant, f"{name}.py"))
+            with config.unlocked():
+                config.steps = args.steps or config.steps
+                config.batch_size = args.batch_size or config.batch_size
+                config.sample_every = config.checkpoint_every = config.log_every = config.steps
+                config.keep_checkpoints = 1
+                config.tensorboard = False
+                config.verbose = 0
+            workdir = os.path.join(args.runs, f"{variant}-{name}")
             start = time.time()
-            model.fit(ganzoo.data.toy_dataset(name, args.batch_size, seed=0), steps_per_epoch=args.steps, epochs=1, verbose=0)
+            metrics = training.train_and_evaluate(config, workdir)
             seconds = time.time() - start
-            x = model.generate(2500, seed=0)
-            metrics = toy_metrics(x, name)
+            model = ganzoo.load_model(training.latest_checkpoint(workdir)[1])
+            x = model.generate(2500, seed=config.seed)
             metrics.pop("protocol")
-            results.append({"variant": variant, "dataset": name, "steps": args.steps, "batch_size": args.batch_size,
-                            "n_critic": model.n_critic, "train_seconds": round(seconds, 1), **metrics})
+            results.append({
+                "variant": variant, "dataset": name, "steps": config.steps, "batch_size": config.batch_size,
+                "n_critic": model.n_critic, "d_learning_rate": float(model.d_optimizer.learning_rate),
+                "train_seconds": round(seconds, 1), **{k: metrics[k] for k in ("modes", "num_modes", "high_quality", "reverse_kl", "w1")},
+            })
             samples[key] = x
             print(json.dumps(results[-1]), flush=True)
             json.dump(results, open(json_path, "w"), indent=1)
             np.savez_compressed(npz_path, **samples)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(f"Protocol: {PROTOCOL}.\n\n")
-        f.write("| variant | dataset | G steps x batch | n_critic | modes | high quality | reverse KL | W1 | train s |\n")
-        f.write("|---|---|---|---|---|---|---|---|---|\n")
+        f.write("| variant | dataset | G steps x batch | n_critic | D lr | modes | high quality | reverse KL | W1 | train s |\n")
+        f.write("|---|---|---|---|---|---|---|---|---|---|\n")
         for r in results:
-            f.write(f"| {r['variant']} | {r['dataset']} | {r['steps']} x {r['batch_size']} | {r['n_critic']} | "
+            f.write(f"| {r['variant']} | {r['dataset']} | {r['steps']} x {r['batch_size']} | {r['n_critic']} | {r['d_learning_rate']:g} | "
                     f"{r['modes']}/{r['num_modes']} | {100 * r['high_quality']:.1f} % | {'n/a' if r['reverse_kl'] is None else format(r['reverse_kl'], '.3f')} | "
                     f"{r['w1']:.3f} | {r['train_seconds']} |\n")
     plot(results, samples, os.path.join(args.out, "samples.png"))

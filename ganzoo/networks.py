@@ -61,15 +61,19 @@ def _generator_head(latent_dim, num_classes):
 
 
 def _discriminator_tail(inputs, features, num_classes, spectral, return_features, name):
-    """Linear output plus the projection term when conditional."""
-    dense = layers.Dense(1, name="logits")
+    """Linear output plus the projection term when conditional.
+
+    Output layers here and in the generators compute in float32, so logits,
+    losses and penalties stay float32 under a mixed-precision policy.
+    """
+    dense = layers.Dense(1, name="logits", dtype="float32")
     logits = (keras.layers.SpectralNormalization(dense) if spectral else dense)(features)
     if num_classes:
         y = _labels_input()
         inputs = [inputs, y]
-        embed = layers.Embedding(num_classes, features.shape[-1], name="projection")
-        projection = layers.Dot(axes=1)([embed(y), features])
-        logits = layers.Add()([logits, projection])
+        embed = layers.Embedding(num_classes, features.shape[-1], name="projection", dtype="float32")
+        projection = layers.Dot(axes=1, dtype="float32")([embed(y), features])
+        logits = layers.Add(dtype="float32")([logits, projection])
     outputs = [logits, features] if return_features else logits
     return keras.Model(inputs, outputs, name=name)
 
@@ -83,7 +87,7 @@ def mlp_generator(latent_dim, data_dim=2, *, units=512, depth=3, num_classes=Non
     inputs, h = _generator_head(latent_dim, num_classes)
     for i in range(depth):
         h = layers.Dense(units, activation="relu", name=f"dense_{i}")(h)
-    out = layers.Dense(data_dim, name="output")(h)
+    out = layers.Dense(data_dim, name="output", dtype="float32")(h)
     return keras.Model(inputs if num_classes else inputs[0], out, name="generator")
 
 
@@ -119,7 +123,7 @@ def dcgan_generator(latent_dim, data_shape, *, num_classes=None):
     for i, width in enumerate(widths[1:], start=1):
         h = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, name=f"deconv_{i}")(h)
         h = layers.ReLU()(layers.BatchNormalization(name=f"bn_{i}")(h))
-    out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh", name="output")(h)
+    out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh", name="output", dtype="float32")(h)
     return keras.Model(inputs if num_classes else inputs[0], out, name="generator")
 
 
@@ -188,7 +192,7 @@ def autoencoder_discriminator(data_shape, *, code_dim=None, normalization="batch
                 h = layers.BatchNormalization(name=f"dec_norm_{i}")(h)
             h = layers.ReLU()(h)
         recon = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", name="reconstruction")(h)
-    energy = ReconstructionEnergy(name="energy")([recon, x])
+    energy = ReconstructionEnergy(name="energy", dtype="float32")([recon, x])
     return keras.Model(x, [energy, code], name="discriminator")
 
 

@@ -24,7 +24,7 @@ def main(argv):
     workdir = _WORKDIR.value or os.path.join("runs", f"{config.variant}-{config.dataset}")
     metrics = training.train_and_evaluate(config, workdir)
     print({k: v for k, v in metrics.items() if k != "protocol"})
-    print(f"Wrote {workdir}/samples.png, metrics.json, losses.png")
+    print(f"Wrote {metrics['workdir']}/samples.png, metrics.json, losses.png")
 
 
 def run():

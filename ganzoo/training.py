@@ -5,9 +5,14 @@ A run writes into `workdir`:
   last `keep_checkpoints` kept), `metrics.jsonl` (one line per `log_every` steps),
   `samples/step_XXXXXXX.png` (a fixed latent batch every `sample_every` steps),
 - at the end `samples.png`, `losses.png` and `metrics.json`.
+- `tensorboard/`: every metric as a scalar, sample grids as images.
 A restarted run with the same workdir resumes from its latest checkpoint: step
 counter, both networks, both optimizers (and EMA) and the RNG stream, which is
-a function of the step; the data pipeline skips the batches already used.
+a function of the step; the data pipeline skips the batches already used. With
+`config.deterministic` a killed-and-resumed run ends with the same weights as
+an uninterrupted one. A NaN/Inf loss is never kept: the run goes back to its
+last good checkpoint and retries at a lower learning rate, or stops
+(`config.on_nonfinite`).
 """
 
 import glob
@@ -17,6 +22,7 @@ import os
 import re
 import time
 
+import keras
 import numpy as np
 
 CHECKPOINT_PATTERN = re.compile(r"step_(\d+)\.keras$")
@@ -30,6 +36,10 @@ def latest_checkpoint(workdir):
         if match:
             found.append((int(match.group(1)), path))
     return max(found) if found else (0, None)
+
+
+class NonFiniteLossError(RuntimeError):
+    """Training produced a NaN/Inf loss and was told to stop (or ran out of retries)."""
 
 
 def save_checkpoint(model, workdir, step, keep):
@@ -110,18 +120,50 @@ def plot_losses(jsonl_path, path):
     plt.close(fig)
 
 
-def _strategy(name):
+def _strategy(config):
     import tensorflow as tf
 
+    name = config.strategy
+    if name == "multiworker":  # first: it must configure collectives before any op runs
+        return tf.distribute.MultiWorkerMirroredStrategy()
     if name == "auto":
-        return tf.distribute.MirroredStrategy() if len(tf.config.list_logical_devices("GPU")) > 1 else tf.distribute.get_strategy()
+        gpus = tf.config.list_logical_devices("GPU")
+        return tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
-    if name == "multiworker":
-        return tf.distribute.MultiWorkerMirroredStrategy()
-    raise ValueError(f"Unknown strategy {name!r}; expected auto, default, mirrored or multiworker.")
+        # All GPUs, else every logical CPU device (one unless the process split its CPU).
+        devices = [d.name for d in tf.config.list_logical_devices("GPU")]
+        devices = devices or [d.name for d in tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(devices)
+    if name == "tpu":
+        try:
+            resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=config.tpu or "")
+            tf.config.experimental_connect_to_cluster(resolver)
+            tf.tpu.experimental.initialize_tpu_system(resolver)
+        except (ValueError, RuntimeError, tf.errors.OpError) as error:
+            raise ValueError(f"strategy='tpu': no TPU found at {config.tpu or 'the local host'!r} ({error}).") from None
+        return tf.distribute.TPUStrategy(resolver)
+    raise ValueError(f"Unknown strategy {name!r}; expected auto, default, mirrored, multiworker or tpu.")
+
+
+def _is_chief(strategy):
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.cluster_spec().as_dict():
+        return True
+    return resolver.task_type in (None, "chief") or (
+        resolver.task_type == "worker" and resolver.task_id == 0 and "chief" not in resolver.cluster_spec().as_dict()
+    )
+
+
+def _set_learning_rates(model, config, factor=None):
+    """Config rates on a new model (absolute, else the paper's x learning_rate_scale), or x factor."""
+    for optimizer, rate in ((model.d_optimizer, config.d_learning_rate), (model.g_optimizer, config.g_learning_rate)):
+        current = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        if factor is not None:
+            optimizer.learning_rate = current * factor
+        else:
+            optimizer.learning_rate = rate or current * config.learning_rate_scale
 
 
 def _build_model(config, data_shape, num_classes):
@@ -142,74 +184,126 @@ def _build_model(config, data_shape, num_classes):
         if tuple(model.data_shape) != tuple(data_shape):
             raise ValueError(f"init_from model makes {model.data_shape} samples but the data is {data_shape}.")
         return model
+    keras.utils.set_random_seed(config.seed)  # the initial weights are a function of the seed
     model = ganzoo.models.build(
         config.variant, data_shape, latent_dim=config.latent_dim or None, num_classes=num_classes,
         seed=config.seed, **config.model.to_dict(),
     )
-    model.compile()
+    model.compile(jit_compile=bool(config.jit_compile))
+    _set_learning_rates(model, config)
     return model
 
 
-def train_and_evaluate(config, workdir):
+def _check_config(config):
+    if config.on_nonfinite not in ("retry", "stop"):
+        raise ValueError(f"on_nonfinite={config.on_nonfinite!r}; expected 'retry' or 'stop'.")
+    if config.mixed_precision not in ("", "mixed_float16", "mixed_bfloat16"):
+        raise ValueError(f"mixed_precision={config.mixed_precision!r}; expected '', 'mixed_float16' or 'mixed_bfloat16'.")
+    for key in ("steps", "batch_size", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints"):
+        if config[key] < 1:
+            raise ValueError(f"config.{key} must be >= 1, got {config[key]}.")
+
+
+def _truncate_jsonl(path, step):
+    """Drops log lines written after `step` by a run that was killed before its next checkpoint."""
+    if not os.path.exists(path):
+        return
+    lines = [line for line in open(path) if line.strip() and json.loads(line).get("step", 0) <= step]
+    with open(path, "w") as f:
+        f.writelines(lines)
+
+
+def _log_event(jsonl_path, event):
+    print(event["message"], flush=True)
+    with open(jsonl_path, "a") as f:
+        f.write(json.dumps(event) + "\n")
+
+
+def train_and_evaluate(config, workdir, *, callbacks=()):
     """Trains `config.variant` on `config.dataset` for `config.steps` generator steps in `workdir`.
 
-    Returns the final metrics dict (also written to `workdir/metrics.json`).
+    `callbacks`: extra Keras callbacks for `fit`. Returns the final metrics dict
+    (also written to `workdir/metrics.json`).
     """
-    import keras
+    _check_config(config)
+    policy = keras.config.dtype_policy()
+    if config.mixed_precision:
+        keras.config.set_dtype_policy(config.mixed_precision)
+    try:
+        return _train(config, workdir, callbacks)
+    finally:
+        keras.config.set_dtype_policy(policy)
+
+
+def _train(config, workdir, callbacks):
     import tensorflow as tf
 
     import ganzoo
     from ganzoo.data import make_dataset
 
+    if config.deterministic:
+        keras.utils.set_random_seed(config.seed)
+        tf.config.experimental.enable_op_determinism()
+    strategy = _strategy(config)
+    chief = _is_chief(strategy)
+    if not chief:  # other workers run the same ops but write to a scratch folder
+        workdir = os.path.join(workdir, f"worker_{strategy.cluster_resolver.task_id}")
     os.makedirs(workdir, exist_ok=True)
     with open(os.path.join(workdir, "config.json"), "w") as f:
         f.write(config.to_json_best_effort(indent=2))
-    start_step, checkpoint = latest_checkpoint(workdir)
-    strategy = _strategy(config.strategy)
-    with strategy.scope():
-        if checkpoint:
-            model = ganzoo.load_model(checkpoint)
-            print(f"Resuming from {checkpoint} at step {start_step}.", flush=True)
-        dataset, data_shape, num_classes = make_dataset(
-            config.dataset, config.batch_size, data_dir=config.data_dir or None,
-            conditional=config.conditional, seed=config.seed, skip_batches=start_step,
-        )
-        if not checkpoint:
-            model = _build_model(config, data_shape, num_classes)
-    remaining = config.steps - start_step
-    os.makedirs(os.path.join(workdir, "samples"), exist_ok=True)
+    for stale in glob.glob(os.path.join(workdir, "checkpoints", ".tmp_*")):
+        os.remove(stale)  # a write interrupted by a kill
     jsonl_path = os.path.join(workdir, "metrics.jsonl")
-
-    class Monitor(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.start = time.time()
-
-        def on_train_batch_end(self, batch, logs=None):
-            step = start_step + batch + 1
-            values = {k: float(np.ravel(v)[0]) for k, v in (logs or {}).items()}
-            bad = [k for k, v in values.items() if not math.isfinite(v)]
-            if bad:
-                print(f"Non-finite {bad} at step {step}: stopping; last good checkpoint kept.", flush=True)
-                with open(jsonl_path, "a") as f:
-                    f.write(json.dumps({"step": step, "event": "non_finite", "metrics": bad}) + "\n")
-                self.model.stop_training = True
-                return
-            if step % config.log_every == 0 or step == config.steps:
-                values.update(step=step, seconds=round(time.time() - self.start, 2))
-                with open(jsonl_path, "a") as f:
-                    f.write(json.dumps(values) + "\n")
-            if step % config.sample_every == 0:
-                save_samples(model, config, os.path.join(workdir, "samples", f"step_{step:07d}.png"), step)
-            if step % config.checkpoint_every == 0 or step == config.steps:
-                save_checkpoint(model, workdir, step, config.keep_checkpoints)
-
-    if remaining > 0:
-        model.fit(dataset, steps_per_epoch=remaining, epochs=1, verbose=config.verbose, callbacks=[Monitor()])
-    step = int(model.g_optimizer.iterations)
+    os.makedirs(os.path.join(workdir, "samples"), exist_ok=True)
+    writer = tf.summary.create_file_writer(os.path.join(workdir, "tensorboard")) if config.tensorboard else None
+    retries = 0
+    lr_factor = 1.0
+    while True:
+        start_step, checkpoint = latest_checkpoint(workdir)
+        _truncate_jsonl(jsonl_path, start_step)
+        with strategy.scope():
+            if checkpoint:
+                model = ganzoo.load_model(checkpoint)
+                if config.jit_compile:
+                    model.compile(model.d_optimizer, model.g_optimizer, jit_compile=True)
+                print(f"Resuming from {checkpoint} at step {start_step}.", flush=True)
+            dataset, data_shape, num_classes = make_dataset(
+                config.dataset, config.batch_size, data_dir=config.data_dir or None,
+                conditional=config.conditional, seed=config.seed, skip_batches=start_step,
+            )
+            if not checkpoint:
+                model = _build_model(config, data_shape, num_classes)
+            if retries:
+                _set_learning_rates(model, config, lr_factor)
+        monitor = _Monitor(model, config, workdir, start_step, jsonl_path, writer)
+        remaining = config.steps - start_step
+        if remaining > 0:
+            model.fit(dataset, steps_per_epoch=remaining, epochs=1, verbose=config.verbose, shuffle=False,
+                      callbacks=[*callbacks, monitor])
+        if monitor.nonfinite is None:
+            break
+        step, names = monitor.nonfinite
+        if config.on_nonfinite == "stop" or retries >= config.max_nonfinite_retries:
+            reason = "on_nonfinite='stop'" if config.on_nonfinite == "stop" else f"{retries} retries used"
+            message = (f"Non-finite {names} at step {step}; stopping ({reason}). The last good checkpoint "
+                       f"is step {latest_checkpoint(workdir)[0]} in {workdir}/checkpoints.")
+            _log_event(jsonl_path, {"step": step, "event": "non_finite_stop", "metrics": names, "message": message})
+            raise NonFiniteLossError(message)
+        retries += 1
+        lr_factor *= config.nonfinite_lr_factor
+        _log_event(jsonl_path, {
+            "step": step, "event": "non_finite_retry", "metrics": names, "retry": retries,
+            "learning_rate_factor": lr_factor,
+            "message": (f"Non-finite {names} at step {step}: back to step {latest_checkpoint(workdir)[0]}, "
+                        f"retry {retries}/{config.max_nonfinite_retries} with learning rates x{lr_factor:g}."),
+        })
+    step = monitor.last_step  # not g_optimizer.iterations: loss scaling may skip an overflowing step
     save_samples(model, config, os.path.join(workdir, "samples.png"), step)
     plot_losses(jsonl_path, os.path.join(workdir, "losses.png"))
-    metrics = {"variant": config.variant, "dataset": config.dataset, "steps": step, "batch_size": config.batch_size}
+    metrics = {"variant": config.variant, "dataset": config.dataset, "steps": step, "batch_size": config.batch_size,
+               "generator_updates": int(model.g_optimizer.iterations),  # includes a pretrained model's
+               "replicas": int(strategy.num_replicas_in_sync), "steps_per_second": monitor.steps_per_second(),
+               "nonfinite_retries": retries, "workdir": workdir}
     if len(data_shape) == 1 and config.dataset in ("ring8", "grid25"):
         from ganzoo.metrics import toy_metrics
 
@@ -217,3 +311,64 @@ def train_and_evaluate(config, workdir):
     with open(os.path.join(workdir, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=2)
     return metrics
+
+
+class _Monitor(keras.callbacks.Callback):
+    """Logs, samples, checkpoints and catches non-finite losses after every step."""
+
+    def __init__(self, gan, config, workdir, start_step, jsonl_path, writer):
+        super().__init__()
+        self.gan, self.config, self.workdir = gan, config, workdir
+        self.start_step, self.jsonl_path, self.writer = start_step, jsonl_path, writer
+        self.nonfinite = None
+        self.last_step = start_step
+        self.start = time.time()
+        self.timed = (None, None)  # (step, time) after the first step, which includes tracing
+
+    def steps_per_second(self):
+        step, started = self.timed
+        last = self.start_step + getattr(self, "_last_batch", 0)
+        if started is None or last <= step:
+            return None
+        return round((last - step) / (self._last_time - started), 3)
+
+    def on_train_batch_end(self, batch, logs=None):
+        config = self.config
+        step = self.start_step + batch + 1
+        now = time.time()
+        if self.timed[0] is None:
+            self.timed = (step, now)
+        self._last_batch, self._last_time = batch + 1, now
+        values = {k: float(np.ravel(v)[0]) for k, v in (logs or {}).items()}
+        bad = sorted(k for k, v in values.items() if not math.isfinite(v))
+        if bad:
+            # The weights of this step are never saved: the run goes back to the last checkpoint.
+            self.nonfinite = (step, bad)
+            self.model.stop_training = True
+            return
+        self.last_step = step
+        if step % config.log_every == 0 or step == config.steps:
+            values.update(step=step, seconds=round(now - self.start, 2))
+            with open(self.jsonl_path, "a") as f:
+                f.write(json.dumps(values) + "\n")
+            if self.writer is not None:
+                import tensorflow as tf
+
+                with self.writer.as_default(step=step):
+                    for name, value in values.items():
+                        if name not in ("step", "seconds"):
+                            tf.summary.scalar(name, value)
+        if step % config.sample_every == 0:
+            path = os.path.join(self.workdir, "samples", f"step_{step:07d}.png")
+            save_samples(self.gan, config, path, step)
+            if self.writer is not None:
+                import tensorflow as tf
+                from PIL import Image
+
+                image = np.asarray(Image.open(path).convert("RGB"))[None]
+                with self.writer.as_default(step=step):
+                    tf.summary.image("samples", image)
+        if step % config.checkpoint_every == 0 or step == config.steps:
+            save_checkpoint(self.gan, self.workdir, step, config.keep_checkpoints)
+        if self.writer is not None and step % config.log_every == 0:
+            self.writer.flush()

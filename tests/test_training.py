@@ -84,7 +84,7 @@ def test_init_from_a_saved_model_directory(tmp_path):
     with config.unlocked():
         config.init_from = str(tmp_path / "first")
     metrics = training.train_and_evaluate(config, str(tmp_path / "second"))
-    assert metrics["steps"] == 6  # 3 pretrained + 3 fine-tuning steps
+    assert metrics["steps"] == 3 and metrics["generator_updates"] == 6  # 3 pretrained + 3 fine-tuning
 
 
 def test_cli_runs_and_rejects_a_misspelt_key(tmp_path):

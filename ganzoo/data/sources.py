@@ -6,6 +6,11 @@ Sources (the `dataset` of a config):
   (`train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]`) given as
   `data_dir`, else from tensorflow-datasets (needs internet or a tfds cache);
 - `stackedmnist`: three MNIST digits drawn independently as R, G, B (1000 modes);
+- `cifar10`: from a tar or folder of images with class sub-folders (e.g. the
+  CIFAR-10 JPEG tar, `train/<class>/*.jpg`) given as `data_dir`, else tfds;
+- `celeb_a`: from a folder or tar of the aligned 178x218 faces given as
+  `data_dir`, else tfds; centre 108x108 crop resized to 64x64 (see `images.py`);
+- `images:<path>`: any folder or tar of JPEG/PNG images (class sub-folders give labels);
 - `npz:<path>`: an .npz with `x` (N, H, W[, C]) uint8 or float in [-1, 1], optional `y`.
 """
 
@@ -14,15 +19,15 @@ import os
 
 import numpy as np
 
+from ganzoo.data import images as images_lib
+from ganzoo.data.pipeline import DataError, batched, batched_stream
 from ganzoo.data.toy import TOY_DISTRIBUTIONS, toy
 
 IDX_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
              "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
 DATA_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1), "stackedmnist": (28, 28, 3)}
-
-
-class DataError(ValueError):
-    """A data source that cannot be used; the message names the problem."""
+IMAGE_SOURCES = {"cifar10": {}, "celeb_a": {"crop": "celeba"}}  # dataset -> image_dataset options
+KNOWN = "ring8, grid25, swissroll, mnist, fashion_mnist, stackedmnist, cifar10, celeb_a, images:<path>, npz:<path>"
 
 
 def read_idx(path):
@@ -77,74 +82,119 @@ def stacked_mnist(images, labels, n, seed=0):
     return stacked, (100 * digits[:, 0] + 10 * digits[:, 1] + digits[:, 2]).astype("int32")
 
 
-def _load_tfds(name, data_dir):
+def _load_tfds(name, data_dir, split="train"):
     import tensorflow_datasets as tfds
 
     try:
-        x, y = tfds.as_numpy(tfds.load(name, split="train", batch_size=-1, as_supervised=True, data_dir=data_dir or None))
+        x, y = tfds.as_numpy(tfds.load(name, split=split, batch_size=-1, as_supervised=True, data_dir=data_dir or None))
     except Exception as error:
         raise DataError(
             f"tensorflow-datasets could not load {name!r} ({type(error).__name__}); without internet, "
-            "pass data_dir=<directory of idx files>."
+            "pass data_dir=<a local copy> (idx files for MNIST, a tar or folder of images otherwise)."
         ) from None
     return x, y.astype("int32")
 
 
+def _tfds_stream(name, data_dir):
+    """celeb_a through tensorflow-datasets (no labels), cropped like the local path."""
+    import tensorflow as tf
+    import tensorflow_datasets as tfds
+
+    try:
+        ds = tfds.load(name, split="train", data_dir=data_dir or None)
+    except Exception as error:
+        raise DataError(
+            f"tensorflow-datasets could not load {name!r} ({type(error).__name__}); without internet, "
+            "pass data_dir=<folder or tar of the images>."
+        ) from None
+
+    def prepare(example):
+        image = tf.image.resize_with_crop_or_pad(example["image"], images_lib.CELEBA_CROP, images_lib.CELEBA_CROP)
+        return tf.image.resize(tf.cast(image, tf.float32), (64, 64), method="area") / 127.5 - 1.0
+
+    return ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def _check_npz(path):
+    if not os.path.isfile(path):
+        raise DataError(f"No .npz file at {path!r}.")
+    with np.load(path, allow_pickle=False) as archive:
+        if "x" not in archive:
+            raise DataError(f"{path!r} has no array 'x' (found {list(archive.keys())}).")
+        x = archive["x"]
+        y = archive["y"].astype("int32") if "y" in archive else None
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
+        raise DataError(f"{path!r}: 'x' must be (N, H, W[, 1 or 3]) images, got {x.shape}.")
+    if x.dtype != np.uint8 and (x.min() < -1.0 or x.max() > 1.0):
+        raise DataError(f"{path!r}: float images must lie in [-1, 1], got [{x.min():.3g}, {x.max():.3g}].")
+    return x, y
+
+
 def load_arrays(dataset, data_dir=None, split="train", seed=0):
-    """(x, y, data_shape): x uint8 or float images / toy points, y labels or None."""
+    """(x, y, data_shape) for in-memory sources: x uint8 or float images, y labels or None.
+
+    Toy names give (None, None, (2,)); encoded-image sources are read by `image_source`.
+    """
     if dataset in TOY_DISTRIBUTIONS:
         return None, None, (2,)
     if dataset.startswith("npz:"):
-        path = dataset[4:]
-        if not os.path.isfile(path):
-            raise DataError(f"No .npz file at {path!r}.")
-        with np.load(path, allow_pickle=False) as archive:
-            if "x" not in archive:
-                raise DataError(f"{path!r} has no array 'x' (found {list(archive.keys())}).")
-            x = archive["x"]
-            y = archive["y"].astype("int32") if "y" in archive else None
-        if x.ndim == 3:
-            x = x[..., None]
-        if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
-            raise DataError(f"{path!r}: 'x' must be (N, H, W[, 1 or 3]) images, got {x.shape}.")
-        if x.dtype != np.uint8 and (x.min() < -1.0 or x.max() > 1.0):
-            raise DataError(f"{path!r}: float images must lie in [-1, 1], got [{x.min():.3g}, {x.max():.3g}].")
+        x, y = _check_npz(dataset[4:])
         return x, y, x.shape[1:]
     base = "mnist" if dataset == "stackedmnist" else dataset
     if base not in ("mnist", "fashion_mnist"):
-        raise DataError(
-            f"Unknown dataset {dataset!r}; expected one of {sorted(TOY_DISTRIBUTIONS)}, "
-            "mnist, fashion_mnist, stackedmnist or npz:<path>."
-        )
+        raise DataError(f"{dataset!r} is not an in-memory source; expected mnist, fashion_mnist, stackedmnist or npz:<path>.")
     if data_dir and os.path.isdir(data_dir) and any(f.startswith("train-images") for f in os.listdir(data_dir)):
         x, y = load_mnist_idx(data_dir, split)
     elif data_dir and not os.path.isdir(data_dir):
         raise DataError(f"Data directory {data_dir!r} does not exist.")
     else:
-        x, y = _load_tfds(base, data_dir)
+        x, y = _load_tfds(base, data_dir, split)
     if dataset == "stackedmnist":
         x, y = stacked_mnist(x, y, len(x), seed)
     return x, y, DATA_SHAPES[dataset]
 
 
-def make_dataset(dataset, batch_size, *, data_dir=None, conditional=False, seed=0, skip_batches=0):
-    """A repeated, shuffled, batched (drop_remainder), prefetched `tf.data.Dataset` in [-1, 1].
-
-    Returns (dataset, data_shape, num_classes).
-    """
+def _scale(image):
     import tensorflow as tf
 
+    return tf.cast(image, tf.float32) / 127.5 - 1.0 if image.dtype == tf.uint8 else tf.cast(image, tf.float32)
+
+
+def make_dataset(dataset, batch_size, *, data_dir=None, conditional=False, seed=0, skip_batches=0, image_size=None):
+    """A repeated, shuffled, batched (drop_remainder), prefetched `tf.data.Dataset` in [-1, 1].
+
+    Every in-memory or local source (toy, idx, npz, image tar or folder) is
+    shuffled by `epoch_permutations`: the order is a function of `seed` alone.
+    Decoding runs in parallel. Every check on the source happens here, before
+    training starts. Returns (dataset, data_shape, num_classes).
+    """
+    prepare = None
     if dataset in TOY_DISTRIBUTIONS:
         if conditional:
             raise DataError(f"Toy dataset {dataset!r} has no labels; set conditional=False.")
         x, y, shape = toy(dataset, 100_000, seed), None, (2,)
+    elif dataset.startswith("images:") or (dataset in IMAGE_SOURCES and data_dir):
+        path, options = (dataset[len("images:"):], {}) if dataset.startswith("images:") else (data_dir, IMAGE_SOURCES[dataset])
+        x, prepare, shape, y, _ = images_lib.image_source_parts(path, image_size=image_size, **options)
+    elif dataset == "celeb_a":
+        if conditional:
+            raise DataError("celeb_a has no class labels here; set conditional=False.")
+        return batched_stream(_tfds_stream(dataset, None), batch_size, seed=seed, skip_batches=skip_batches), (64, 64, 3), None
+    elif dataset == "cifar10" or dataset.startswith("npz:") or dataset in DATA_SHAPES:
+        x, y = _load_tfds(dataset, None) if dataset == "cifar10" else load_arrays(dataset, data_dir, seed=seed)[:2]
+        shape = x.shape[1:]
+        prepare = _scale
     else:
-        x, y, shape = load_arrays(dataset, data_dir, seed=seed)
-        x = (x.astype("float32") / 127.5 - 1.0) if x.dtype == np.uint8 else x.astype("float32")
+        raise DataError(f"Unknown dataset {dataset!r}; expected one of {KNOWN}.")
     if conditional and y is None:
         raise DataError(f"{dataset!r} has no labels, so it cannot train a conditional model.")
     num_classes = int(y.max()) + 1 if conditional else None
-    ds = tf.data.Dataset.from_tensor_slices((x, y) if conditional else x)
-    ds = ds.shuffle(min(len(x), 60_000), seed=seed, reshuffle_each_iteration=True).repeat()
-    ds = ds.batch(batch_size, drop_remainder=True).skip(skip_batches).prefetch(tf.data.AUTOTUNE)
+    if conditional:
+        image_prepare = prepare or (lambda image: image)
+        ds = batched((x, y), batch_size, seed=seed, skip_batches=skip_batches,
+                     prepare=lambda image, label: (image_prepare(image), label))
+    else:
+        ds = batched(x, batch_size, seed=seed, skip_batches=skip_batches, prepare=prepare)
     return ds, tuple(shape), num_classes

@@ -54,13 +54,6 @@ TOY_DISTRIBUTIONS = {"ring8": _mixture("ring8"), "grid25": _mixture("grid25"), "
 
 def toy_dataset(name, batch_size, *, n=100_000, seed=0):
     """A shuffled, repeated `tf.data.Dataset` of toy batches of shape (batch_size, 2)."""
-    import tensorflow as tf
+    from ganzoo.data.pipeline import batched
 
-    points = toy(name, n, seed)
-    return (
-        tf.data.Dataset.from_tensor_slices(points)
-        .shuffle(min(n, 10_000), seed=seed)
-        .repeat()
-        .batch(batch_size, drop_remainder=True)
-        .prefetch(tf.data.AUTOTUNE)
-    )
+    return batched(toy(name, n, seed), batch_size, seed=seed)

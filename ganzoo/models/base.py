@@ -120,12 +120,21 @@ class BaseGAN(keras.Model):
         matter of passing two optimizers.
         """
         super().compile(**kwargs)
+        # Keras' own optimizer (RMSprop by default) is unused: without this it
+        # would hold slots for every weight and be saved with the model.
+        self.optimizer = None
         default_d, default_g = self.default_optimizers()
         self.d_optimizer = d_optimizer or default_d
         self.g_optimizer = g_optimizer or default_g
+        if keras.config.dtype_policy().name == "mixed_float16":
+            # float16 gradients underflow without loss scaling; bfloat16 needs none.
+            wrap = keras.optimizers.LossScaleOptimizer
+            self.d_optimizer = self.d_optimizer if isinstance(self.d_optimizer, wrap) else wrap(self.d_optimizer)
+            self.g_optimizer = self.g_optimizer if isinstance(self.g_optimizer, wrap) else wrap(self.g_optimizer)
         if self.ema_decay is not None:
-            self.g_optimizer.use_ema = True
-            self.g_optimizer.ema_momentum = self.ema_decay
+            inner = getattr(self.g_optimizer, "inner_optimizer", self.g_optimizer)
+            inner.use_ema = True
+            inner.ema_momentum = self.ema_decay
         # Built now, not lazily: a lazy build inside a replicated step fails.
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
@@ -290,7 +299,7 @@ class BaseGAN(keras.Model):
                 d_loss = self.discriminator_loss(real, fake, real_logits, negatives)
                 penalty = self.discriminator_penalty(real, fake, labels, fake_labels, salt + 5)
                 total = d_loss if penalty is None else d_loss + penalty
-                scaled = total / replicas
+                scaled = self.d_optimizer.scale_loss(total / replicas)
             grads = tape.gradient(scaled, d_vars)
             self.d_optimizer.apply_gradients(zip(grads, d_vars))
             self.after_discriminator_step()
@@ -306,7 +315,7 @@ class BaseGAN(keras.Model):
             fake = self.generate_batch(z, fake_labels, training=True)
             g_logits, g_features = self.critic(self._add_instance_noise(fake, salt + 3), fake_labels)
             g_loss = self.generator_loss(fake, g_logits, g_features)
-            scaled = g_loss / replicas
+            scaled = self.g_optimizer.scale_loss(g_loss / replicas)
         grads = tape.gradient(scaled, g_vars)
         self.g_optimizer.apply_gradients(zip(grads, g_vars))
 
