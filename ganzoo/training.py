@@ -106,6 +106,8 @@ def plot_losses(jsonl_path, path):
     import matplotlib.pyplot as plt
 
     rows = [json.loads(line) for line in open(jsonl_path)] if os.path.exists(jsonl_path) else []
+    events = [r["step"] for r in rows if "event" in r]
+    rows = [r for r in rows if "event" not in r]
     if not rows:
         return
     steps = [r["step"] for r in rows]
@@ -113,6 +115,8 @@ def plot_losses(jsonl_path, path):
     fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 2.8), squeeze=False)
     for ax, name in zip(axes[0], names):
         ax.plot(steps, [r[name] for r in rows])
+        for step in events:  # non-finite losses, rolled back
+            ax.axvline(step, color="red", linestyle=":", linewidth=1)
         ax.set_title(name)
         ax.set_xlabel("generator step")
     fig.tight_layout()
@@ -205,10 +209,11 @@ def _check_config(config):
 
 
 def _truncate_jsonl(path, step):
-    """Drops log lines written after `step` by a run that was killed before its next checkpoint."""
+    """Drops metric lines written after `step` (by a killed or rolled-back run); events stay."""
     if not os.path.exists(path):
         return
-    lines = [line for line in open(path) if line.strip() and json.loads(line).get("step", 0) <= step]
+    rows = [(line, json.loads(line)) for line in open(path) if line.strip()]
+    lines = [line for line, row in rows if "event" in row or row.get("step", 0) <= step]
     with open(path, "w") as f:
         f.writelines(lines)
 

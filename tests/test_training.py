@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
 
@@ -35,31 +36,51 @@ def test_every_variant_has_a_config_per_dataset():
     for variant in ganzoo.variants():
         for dataset in ("ring8", "grid25", "mnist28", "fashion28"):
             assert os.path.exists(os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py")), (variant, dataset)
-    for variant in ("wgan-gp", "sngan"):
-        assert os.path.exists(os.path.join(ROOT, "zoo_configs", variant, "stackedmnist28.py"))
+    expected = {"stackedmnist28": ("wgan-gp", "sngan"), "cifar32": ("nsgan", "lsgan", "wgan-gp", "sngan"),
+                "celeba64": ("nsgan", "wgan-gp", "sngan")}
+    for dataset, variants in expected.items():
+        for variant in variants:
+            assert os.path.exists(os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py")), (variant, dataset)
 
 
-@pytest.mark.parametrize("path", sorted(glob.glob("zoo_configs/*/ring8.py", root_dir=ROOT)))
+TOY_CONFIGS = sorted(glob.glob("zoo_configs/*/ring8.py", root_dir=ROOT) + glob.glob("zoo_configs/*/grid25.py", root_dir=ROOT))
+IMAGE_CONFIGS = sorted(set(glob.glob("zoo_configs/*/*.py", root_dir=ROOT)) - set(TOY_CONFIGS))
+# Local copies of each image dataset (../shared/data or GANZOO_TEST_DATA); the library never hard-codes them.
+LOCAL_DATA = {
+    "mnist": MNIST, "stackedmnist": MNIST, "fashion_mnist": os.path.join(DATA, "fashion-mnist"),
+    "cifar10": os.path.join(DATA, "cifar10-jpeg", "cifar10-jpeg-q75.tar.gz"), "celeb_a": os.path.join(DATA, "celeba-sample"),
+}
+
+
+@pytest.mark.parametrize("path", TOY_CONFIGS)
 def test_toy_config_smoke_run(path, tmp_path):
     config = load_config(path)
     metrics = training.train_and_evaluate(config, str(tmp_path))
-    assert metrics["steps"] == 3 and metrics["num_modes"] == 8
+    assert metrics["steps"] == 3 and metrics["num_modes"] == (8 if "ring8" in path else 25)
     for name in ("config.json", "metrics.json", "metrics.jsonl", "samples.png", "losses.png",
                  "checkpoints/step_0000003.keras", "samples/step_0000002.png"):
         assert (tmp_path / name).exists(), name
 
 
-@pytest.mark.parametrize("path", ["zoo_configs/wgan-gp/mnist28.py", "zoo_configs/nsgan/mnist28_cond.py",
-                                  "zoo_configs/sngan/stackedmnist28.py"])
-def test_image_config_smoke_run_on_real_mnist(path, tmp_path):
+@pytest.mark.parametrize("path", IMAGE_CONFIGS)
+def test_image_config_smoke_run_on_real_data(path, tmp_path):
     config = load_config(path)
     with config.unlocked():
-        config.data_dir = MNIST
-    training.train_and_evaluate(config, str(tmp_path))
+        config.data_dir = LOCAL_DATA[config.dataset]
+    metrics = training.train_and_evaluate(config, str(tmp_path))
+    assert metrics["steps"] == 3
     model = ganzoo.load_model(tmp_path / "checkpoints" / "step_0000003.keras")
-    channels = 3 if "stacked" in path else 1
-    assert model.generate(2, seed=0).shape == (2, 28, 28, channels)
+    shape = {"stackedmnist": (28, 28, 3), "cifar10": (32, 32, 3), "celeb_a": (64, 64, 3)}.get(config.dataset, (28, 28, 1))
+    assert model.generate(2, seed=0).shape == (2, *shape)
     assert (tmp_path / "samples.png").exists()
+
+
+def test_every_config_cites_its_source_and_has_a_smoke_variant():
+    for path in TOY_CONFIGS + IMAGE_CONFIGS:
+        full = load_config(path, arg=None)
+        smoke = load_config(path)
+        assert smoke.steps == 3 < full.steps, path
+        assert "Hyper-parameters" in open(os.path.join(ROOT, path)).read() or "cond" in path, path
 
 
 def test_restart_resumes_from_the_latest_checkpoint(tmp_path):
@@ -138,3 +159,91 @@ def test_npz_source_and_its_errors(tmp_path):
         ganzoo.data.make_dataset(f"npz:{tmp_path}/c.npz", 2)
     with pytest.raises(DataError, match="Unknown dataset"):
         ganzoo.data.make_dataset("imagenet", 2)
+
+
+class InjectNonFinite(keras.callbacks.Callback):
+    """Makes the logs of chosen steps report a NaN d_loss, as a diverging step would."""
+
+    def __init__(self, steps):
+        super().__init__()
+        self.steps = set(steps)
+        self.seen = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen in self.steps:
+            logs["d_loss"] = float("nan")
+
+
+def nonfinite_config(**overrides):
+    config = load_config("zoo_configs/nsgan/ring8.py")
+    with config.unlocked():
+        config.steps = 6
+        for key, value in overrides.items():
+            config[key] = value
+    return config
+
+
+def test_nonfinite_loss_restores_the_checkpoint_and_retries_at_a_lower_learning_rate(tmp_path):
+    config = nonfinite_config()
+    # the 5th step of the first attempt is bad: back to step 4, lr x 0.5, steps 5 and 6 again
+    metrics = training.train_and_evaluate(config, str(tmp_path), callbacks=[InjectNonFinite([5])])
+    assert metrics["steps"] == 6 and metrics["nonfinite_retries"] == 1
+    rows = [json.loads(line) for line in open(tmp_path / "metrics.jsonl")]
+    events = [r for r in rows if "event" in r]
+    assert len(events) == 1 and events[0]["event"] == "non_finite_retry" and events[0]["step"] == 5
+    assert events[0]["metrics"] == ["d_loss"]
+    assert [r["step"] for r in rows if "event" not in r] == [2, 4, 6]
+    model = ganzoo.load_model(tmp_path / "checkpoints" / "step_0000006.keras")
+    for optimizer in (model.d_optimizer, model.g_optimizer):
+        np.testing.assert_allclose(float(np.asarray(optimizer.learning_rate)), 0.5e-3, rtol=1e-6)
+    assert int(model.g_optimizer.iterations) == 6  # the bad step was never kept
+
+
+def test_nonfinite_loss_stops_with_a_clear_message_when_told_to(tmp_path):
+    config = nonfinite_config(on_nonfinite="stop")
+    with pytest.raises(training.NonFiniteLossError, match=r"Non-finite \['d_loss'\] at step 3.*last good checkpoint is step 2"):
+        training.train_and_evaluate(config, str(tmp_path), callbacks=[InjectNonFinite([3])])
+    assert sorted(os.listdir(tmp_path / "checkpoints")) == ["step_0000002.keras"]
+    config = nonfinite_config(max_nonfinite_retries=1)
+    with pytest.raises(training.NonFiniteLossError, match="1 retries used"):
+        training.train_and_evaluate(config, str(tmp_path / "again"), callbacks=[InjectNonFinite([3, 4])])
+
+
+def test_tensorboard_has_every_metric_and_sample_images(tmp_path):
+    import tensorflow as tf
+
+    config = load_config("zoo_configs/wgan-gp/ring8.py")
+    training.train_and_evaluate(config, str(tmp_path))
+    tags = {}
+    for path in glob.glob(str(tmp_path / "tensorboard" / "events.*")):
+        for event in tf.compat.v1.train.summary_iterator(path):
+            for value in event.summary.value:
+                tags.setdefault(value.tag, []).append(event.step)
+    for name in ("d_loss", "g_loss", "d_real", "d_fake", "penalty", "w_estimate"):
+        assert tags.get(name) == [2, 3], (name, tags)
+    assert tags["samples"] == [2]
+
+
+@pytest.mark.parametrize("overrides", [{"mixed_precision": "mixed_bfloat16"}, {"mixed_precision": "mixed_float16"},
+                                       {"jit_compile": True}])
+def test_precision_and_xla_switches(overrides, tmp_path):
+    config = load_config("zoo_configs/wgan-gp/ring8.py")
+    with config.unlocked():
+        config.update(overrides)
+    metrics = training.train_and_evaluate(config, str(tmp_path))
+    assert metrics["steps"] == 3 and np.isfinite(metrics["w1"])
+    assert keras.config.dtype_policy().name == "float32"  # the policy is restored after the run
+    model = ganzoo.load_model(tmp_path / "checkpoints" / "step_0000003.keras")
+    assert model.generate(4, seed=0).dtype == np.float32
+
+
+def test_bad_strategy_and_config_values_fail_clearly(tmp_path):
+    for key, value, message in [("strategy", "tpu", "no TPU found"), ("strategy", "cluster", "Unknown strategy"),
+                                ("on_nonfinite", "ignore", "on_nonfinite"), ("mixed_precision", "fp8", "mixed_precision"),
+                                ("steps", 0, "steps must be >= 1")]:
+        config = load_config("zoo_configs/nsgan/ring8.py")
+        with config.unlocked():
+            config[key] = value
+        with pytest.raises(ValueError, match=message):
+            training.train_and_evaluate(config, str(tmp_path / key))
