@@ -1,5 +1,13 @@
-"""Evaluation metrics. Toy-data mode metrics for now (VEEGAN / PacGAN protocol)."""
+"""Evaluation metrics: toy mode metrics (VEEGAN / PacGAN), feature metrics (FID, KID,
+precision/recall, density/coverage) and classifier mode metrics (Stacked-MNIST)."""
 
+from ganzoo.metrics.features import (
+    FeatureStats, density_coverage, fid, frechet_distance, kid, precision_recall, statistics,
+)
+from ganzoo.metrics.modes import class_coverage, histogram_kl_to_uniform, stacked_mnist_modes
 from ganzoo.metrics.toy import toy_metrics
 
-__all__ = ["toy_metrics"]
+__all__ = [
+    "FeatureStats", "class_coverage", "density_coverage", "fid", "frechet_distance", "histogram_kl_to_uniform",
+    "kid", "precision_recall", "stacked_mnist_modes", "statistics", "toy_metrics",
+]
