@@ -12,6 +12,12 @@ DATASETS = {  # zoo dataset id -> data source name
     "ring8": "ring8", "grid25": "grid25", "mnist28": "mnist", "fashion28": "fashion_mnist",
     "stackedmnist28": "stackedmnist", "cifar32": "cifar10", "celeba64": "celeb_a",
 }
+# Generator steps when a dataset's budget differs from the default. cifar32:
+# CIFAR-10 train (50k); offline, data_dir = a tar or folder with
+# train/<class>/*.jpg (the shared CIFAR-10 copy is JPEG q75: say so next to any
+# FID). celeba64: aligned CelebA faces, centre 108x108 crop resized to 64x64;
+# offline, data_dir = a folder or tar of the 178x218 JPEGs. Both are GPU runs.
+STEPS = {"cifar32": 100_000, "celeba64": 100_000}
 
 
 def base_config(variant, dataset, arg=None):
@@ -23,7 +29,7 @@ def base_config(variant, dataset, arg=None):
     config.conditional = False
     config.latent_dim = 128 if image else 64
     config.batch_size = 64 if image else 128
-    config.steps = 5000 if image else 3000  # generator steps; the same for every variant on a dataset
+    config.steps = STEPS.get(dataset, 5000 if image else 3000)  # the same for every variant on a dataset
     config.model = ml_collections.ConfigDict()  # variant options, e.g. gp_weight, ema_decay
     # Learning rates: the variant's paper rates (its `default_optimizers`) times
     # learning_rate_scale, unless set here (absolute; 0 = not set). The toy runs

@@ -1,10 +1,20 @@
 """Safe loading of saved ganzoo models (`.keras` files)."""
 
+import hashlib
 import json
 import os
 import zipfile
 
 import keras
+
+
+def sha256(path):
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class LoadError(ValueError):
