@@ -206,6 +206,37 @@ def _check_config(config):
     for key in ("steps", "batch_size", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints"):
         if config[key] < 1:
             raise ValueError(f"config.{key} must be >= 1, got {config[key]}.")
+    if config.eval_every and (config.eval_every % config.log_every
+                              or config.dataset not in ("mnist", "fashion_mnist", "ring8", "grid25")):
+        raise ValueError("eval_every must be a multiple of log_every, on mnist, fashion_mnist, ring8 or grid25; got "
+                         f"eval_every={config.eval_every}, log_every={config.log_every}, dataset={config.dataset!r}.")
+
+
+class _Evaluator:
+    """Domain metrics during training: a fixed latent batch against a fixed reference set."""
+
+    def __init__(self, config):
+        self.config = config
+        if config.dataset in ("ring8", "grid25"):
+            self.classifier = self.reference = None
+            return
+        from ganzoo.evaluate import reference_images
+        from ganzoo.metrics.classifier import Classifier
+
+        self.classifier = Classifier(config.dataset)
+        self.reference = reference_images(config.dataset, config.data_dir or None, config.eval_samples, seed=1)
+
+    def __call__(self, model):
+        samples = model.generate(self.config.eval_samples, seed=self.config.seed)
+        if self.classifier is None:
+            from ganzoo.metrics import toy_metrics
+
+            values = toy_metrics(samples, self.config.dataset)
+        else:
+            from ganzoo.metrics.classifier import domain_metrics
+
+            values = domain_metrics(samples, self.reference, self.classifier)
+        return {k: v for k, v in values.items() if isinstance(v, (int, float)) and not k.startswith("num_")}
 
 
 def _truncate_jsonl(path, step):
@@ -353,6 +384,9 @@ class _Monitor(keras.callbacks.Callback):
             return
         self.last_step = step
         if step % config.log_every == 0 or step == config.steps:
+            if config.eval_every and step % config.eval_every == 0:
+                self.evaluator = getattr(self, "evaluator", None) or _Evaluator(config)
+                values.update(self.evaluator(self.gan))
             values.update(step=step, seconds=round(now - self.start, 2))
             with open(self.jsonl_path, "a") as f:
                 f.write(json.dumps(values) + "\n")

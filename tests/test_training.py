@@ -247,3 +247,21 @@ def test_bad_strategy_and_config_values_fail_clearly(tmp_path):
             config[key] = value
         with pytest.raises(ValueError, match=message):
             training.train_and_evaluate(config, str(tmp_path / key))
+
+
+@pytest.mark.parametrize("path, metric", [("zoo_configs/nsgan/mnist28.py", "classifier_fid"),
+                                          ("zoo_configs/wgan-gp/ring8.py", "w1")])
+def test_eval_every_logs_domain_metrics_beside_the_losses(path, metric, tmp_path):
+    config = load_config(path)
+    with config.unlocked():
+        config.data_dir = MNIST if "mnist" in path else ""
+        config.eval_every = 2
+        config.eval_samples = 200
+    training.train_and_evaluate(config, str(tmp_path))
+    rows = [json.loads(line) for line in open(tmp_path / "metrics.jsonl")]
+    assert metric in rows[0] and np.isfinite(rows[0][metric]) and rows[0]["step"] == 2
+    assert metric not in rows[1]  # step 3 is logged as the last step, not evaluated
+    with config.unlocked():
+        config.eval_every = 3
+    with pytest.raises(ValueError, match="multiple of log_every"):
+        training.train_and_evaluate(config, str(tmp_path / "bad"))

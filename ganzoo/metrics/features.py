@@ -6,6 +6,7 @@ protocol, and it is recorded next to every number (`FeatureStats.protocol`).
 """
 
 import json
+import warnings
 
 import numpy as np
 import scipy.linalg
@@ -23,7 +24,10 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, *, eps=1e-6):
     if mu1.shape != mu2.shape or sigma1.shape != sigma2.shape:
         raise ValueError(f"Statistics of different sizes: {mu1.shape} vs {mu2.shape}.")
     diff = mu1 - mu2
-    covmean, _ = scipy.linalg.sqrtm(sigma1.dot(sigma2), disp=False)
+    with warnings.catch_warnings():
+        # singular covariances (dead ReLU features, few samples) are expected; the result is checked below
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        covmean, _ = scipy.linalg.sqrtm(sigma1.dot(sigma2), disp=False)
     if not np.isfinite(covmean).all():
         offset = np.eye(sigma1.shape[0]) * eps
         covmean = scipy.linalg.sqrtm((sigma1 + offset).dot(sigma2 + offset))
