@@ -1,0 +1,1 @@
+"""Hand-written GAN training loops that `benchmarks/throughput.py` compares ganzoo against."""
