@@ -100,7 +100,8 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
         if "pr" in metrics:
             results["precision"], results["recall"] = features_lib.precision_recall(real, fake)
             results["density"], results["coverage"] = features_lib.density_coverage(real, fake)
-        results["protocol"]["features"] = inception.protocol(num_samples, reference)
+        results["protocol"]["features"] = {**inception.PROTOCOL, "samples": num_samples,
+                                           "reference": f"{num_samples} {reference} training images"}
     return results
 
 
