@@ -2,7 +2,8 @@
 
 A run writes into `workdir`:
 - `config.json` (the resolved config), `checkpoints/step_XXXXXXX.keras` (atomic,
-  last `keep_checkpoints` kept), `metrics.jsonl` (one line per `log_every` steps),
+  last `keep_checkpoints` kept), `metrics.jsonl` (one line per `log_every` steps:
+  the mean of each metric over those steps),
   `samples/step_XXXXXXX.png` (a fixed latent batch every `sample_every` steps),
 - at the end `samples.png`, `losses.png` and `metrics.json`.
 - `tensorboard/`: every metric as a scalar, sample grids as images.
@@ -390,6 +391,10 @@ class _Monitor(keras.callbacks.Callback):
             values.update(step=step, seconds=round(now - self.start, 2))
             with open(self.jsonl_path, "a") as f:
                 f.write(json.dumps(values) + "\n")
+            # Keras' trackers average since the epoch began, and a run is one
+            # epoch: reset them so each logged value is the mean of its window.
+            for metric in self.gan.metrics:
+                metric.reset_state()
             if self.writer is not None:
                 import tensorflow as tf
 

@@ -265,3 +265,17 @@ def test_eval_every_logs_domain_metrics_beside_the_losses(path, metric, tmp_path
         config.eval_every = 3
     with pytest.raises(ValueError, match="multiple of log_every"):
         training.train_and_evaluate(config, str(tmp_path / "bad"))
+
+
+def test_each_logged_value_is_the_mean_of_its_window(tmp_path):
+    class Counts(keras.callbacks.Callback):
+        seen = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.seen.append(int(self.model.trackers["d_loss"].count))
+
+    config = load_config("zoo_configs/nsgan/ring8.py")
+    with config.unlocked():
+        config.steps = 5
+    training.train_and_evaluate(config, str(tmp_path), callbacks=[Counts()])
+    assert Counts.seen == [1, 2, 1, 2, 1]  # reset after each log line (steps 2 and 4), not since step 1
