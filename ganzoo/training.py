@@ -338,7 +338,7 @@ def _train(config, workdir, callbacks):
     save_samples(model, config, os.path.join(workdir, "samples.png"), step)
     plot_losses(jsonl_path, os.path.join(workdir, "losses.png"))
     metrics = {"variant": config.variant, "dataset": config.dataset, "steps": step, "batch_size": config.batch_size,
-               "generator_updates": int(model.g_optimizer.iterations),  # includes a pretrained model's
+               "generator_updates": int(keras.ops.convert_to_numpy(model.g_optimizer.iterations)),  # includes a pretrained model's
                "replicas": int(strategy.num_replicas_in_sync), "steps_per_second": monitor.steps_per_second(),
                "nonfinite_retries": retries, "workdir": workdir}
     if len(data_shape) == 1 and config.dataset in ("ring8", "grid25"):
