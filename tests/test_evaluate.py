@@ -1,0 +1,42 @@
+"""ganzoo-eval: metrics with their protocol, from a model, a run directory or the command line."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import ganzoo
+from ganzoo.evaluate import evaluate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
+MNIST = os.path.join(DATA, "mnist")
+
+
+def test_toy_and_classifier_metrics_come_with_their_protocol():
+    toy_model = ganzoo.models.build("nsgan", (2,), seed=0)
+    toy = evaluate(toy_model, "ring8", metrics=["toy"])
+    assert toy["num_modes"] == 8 and "3 sigma" in toy["protocol"]["toy"]
+    image_model = ganzoo.models.build("nsgan", (28, 28, 1), seed=0)
+    result = evaluate(image_model, "mnist", data_dir=MNIST, metrics=["modes"], num_samples=200)
+    assert result["num_reference"] == 200 and result["classifier_fid"] > 0
+    assert "0.9942" in result["protocol"]["modes"]  # the classifier's measured accuracy travels with the number
+    with pytest.raises(ValueError, match="Unknown metrics"):
+        evaluate(toy_model, "ring8", metrics=["is"])
+    with pytest.raises(ValueError, match="No mode metric"):
+        evaluate(toy_model, "ring8", metrics=["modes"])
+
+
+def test_cli_evaluates_a_run_directory(tmp_path):
+    model = ganzoo.models.build("wgan-gp", (2,), seed=0)
+    model.compile()
+    os.makedirs(tmp_path / "run" / "checkpoints")
+    model.save(tmp_path / "run" / "checkpoints" / "step_0000001.keras")
+    done = subprocess.run([sys.executable, "-m", "ganzoo.evaluate", f"--model={tmp_path}/run", "--reference=ring8",
+                           "--metrics=toy"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.load(open(tmp_path / "run" / "eval_metrics.json"))
+    assert result["model"].endswith("step_0000001.keras") and result["num_modes"] == 8
+    assert (tmp_path / "run" / "eval_samples.png").exists()
