@@ -21,17 +21,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIGNALS = {"wgan-gp": "w_estimate", "nsgan": "d_loss"}
 
 
-def load_config(path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("zoo_config", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    config = module.get_config()
-    config.lock()
-    return config
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data_dir", required=True)
@@ -47,13 +36,13 @@ def main():
     import matplotlib.pyplot as plt
     from scipy.stats import spearmanr
 
-    from ganzoo import training
+    from ganzoo import configs, training
 
     os.makedirs(args.out, exist_ok=True)
     results = {}
     fig, axes = plt.subplots(1, len(SIGNALS), figsize=(5.5 * len(SIGNALS), 3.6))
     for ax, (variant, signal) in zip(axes, SIGNALS.items()):
-        config = load_config(os.path.join(ROOT, "zoo_configs", variant, "mnist28.py"))
+        config = configs.load(os.path.join(ROOT, "zoo_configs", variant, "mnist28.py"))
         with config.unlocked():
             config.data_dir = args.data_dir
             config.steps = args.steps

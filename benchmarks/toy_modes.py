@@ -21,17 +21,6 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def load_config(path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("zoo_config", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    config = module.get_config()
-    config.lock()
-    return config
-
-
 def plot(results, samples, path):
     import matplotlib
 
@@ -85,14 +74,14 @@ def main():
     npz_path = os.path.join(args.out, "samples.npz")
     if os.path.exists(npz_path):
         samples = dict(np.load(npz_path))
-    from ganzoo import training
+    from ganzoo import configs, training
 
     for name in args.datasets.split(","):
         for variant in variants:
             key = f"{variant}/{name}"
             if key in samples:
                 continue
-            config = load_config(os.path.join(ROOT, "zoo_configs", variant, f"{name}.py"))
+            config = configs.load(os.path.join(ROOT, "zoo_configs", variant, f"{name}.py"))
             with config.unlocked():
                 config.steps = args.steps or config.steps
                 config.batch_size = args.batch_size or config.batch_size

@@ -74,3 +74,15 @@ def base_config(variant, dataset, arg=None):
     elif arg:
         raise ValueError(f"Unknown config argument {arg!r}; expected nothing or 'smoke'.")
     return config
+
+
+def load(path, arg=None):
+    """The locked ConfigDict of a config file (`get_config(arg)`), as `ganzoo-train --config=path[:arg]` reads it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("ganzoo_zoo_config", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    config = module.get_config(arg)
+    config.lock()
+    return config

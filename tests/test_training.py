@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import ganzoo
-from ganzoo import training
+from ganzoo import configs, training
 from ganzoo.data import DataError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,14 +22,7 @@ MNIST = os.path.join(DATA, "mnist")
 
 
 def load_config(path, arg="smoke"):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("cfg", os.path.join(ROOT, path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    config = module.get_config(arg)
-    config.lock()
-    return config
+    return configs.load(os.path.join(ROOT, path), arg)
 
 
 def test_every_variant_has_a_config_per_dataset():
