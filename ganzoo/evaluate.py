@@ -29,17 +29,6 @@ _OUT = flags.DEFINE_string("out", None, "Output folder (default: the run directo
 KNOWN_METRICS = ("toy", "modes", "fid", "kid", "pr")
 
 
-def resolve_model_path(path):
-    from ganzoo.training import latest_checkpoint
-
-    if os.path.isdir(path):
-        step, checkpoint = latest_checkpoint(path)
-        if checkpoint is None:
-            raise ValueError(f"{path!r} holds no checkpoints/step_*.keras.")
-        return checkpoint
-    return path
-
-
 def reference_images(dataset, data_dir, n, seed=0):
     """`n` reference images in [-1, 1] from the dataset's training split, in a seeded order."""
     from ganzoo.data import make_dataset
@@ -112,6 +101,8 @@ def main(argv):
 
     if not _MODEL.value or not _REFERENCE.value:
         raise app.UsageError("--model and --reference are required.")
+    from ganzoo.training import resolve_model_path
+
     path = resolve_model_path(_MODEL.value)
     model = ganzoo.load_model(path)
     results = evaluate(model, _REFERENCE.value, data_dir=_DATA_DIR.value, metrics=_METRICS.value,

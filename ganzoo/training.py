@@ -171,21 +171,26 @@ def _set_learning_rates(model, config, factor=None):
             optimizer.learning_rate = rate or current * config.learning_rate_scale
 
 
+def resolve_model_path(path):
+    """A `.keras` file, or a run directory's latest checkpoint, else the first `.keras` in that directory."""
+    if not os.path.isdir(path) and not os.path.isfile(path):
+        raise ValueError(f"{path!r}: no such model file or directory.")
+    if os.path.isfile(path):
+        return path
+    _, checkpoint = latest_checkpoint(path)
+    if checkpoint is None:
+        candidates = sorted(glob.glob(os.path.join(path, "*.keras")))
+        if not candidates:
+            raise ValueError(f"{path!r}: no checkpoints/step_*.keras and no .keras model in that directory.")
+        checkpoint = candidates[0]
+    return checkpoint
+
+
 def _build_model(config, data_shape, num_classes):
     import ganzoo
 
     if config.init_from:
-        if not os.path.isdir(config.init_from) and not os.path.isfile(config.init_from):
-            raise ValueError(f"init_from={config.init_from!r}: no such model file or directory.")
-        path = config.init_from
-        if os.path.isdir(path):
-            step, path = latest_checkpoint(path)
-            if path is None:
-                candidates = glob.glob(os.path.join(config.init_from, "*.keras"))
-                if not candidates:
-                    raise ValueError(f"init_from={config.init_from!r}: no .keras model in that directory.")
-                path = sorted(candidates)[0]
-        model = ganzoo.load_model(path)
+        model = ganzoo.load_model(resolve_model_path(config.init_from))
         if tuple(model.data_shape) != tuple(data_shape):
             raise ValueError(f"init_from model makes {model.data_shape} samples but the data is {data_shape}.")
         return model

@@ -272,3 +272,13 @@ def test_each_logged_value_is_the_mean_of_its_window(tmp_path):
         config.steps = 5
     training.train_and_evaluate(config, str(tmp_path), callbacks=[Counts()])
     assert Counts.seen == [1, 2, 1, 2, 1]  # reset after each log line (steps 2 and 4), not since step 1
+
+
+def test_resolve_model_path_errors_name_the_problem(tmp_path):
+    with pytest.raises(ValueError, match="no such model file or directory"):
+        training.resolve_model_path(str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match="no .keras model in that directory"):
+        training.resolve_model_path(str(tmp_path))
+    (tmp_path / "b.keras").write_bytes(b"")
+    (tmp_path / "a.keras").write_bytes(b"")
+    assert training.resolve_model_path(str(tmp_path)).endswith("a.keras")
