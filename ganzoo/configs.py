@@ -18,6 +18,10 @@ DATASETS = {  # zoo dataset id -> data source name
 # FID). celeba64: aligned CelebA faces, centre 108x108 crop resized to 64x64;
 # offline, data_dir = a folder or tar of the 178x218 JPEGs. Both are GPU runs.
 STEPS = {"cifar32": 100_000, "celeba64": 100_000}
+_TOY_NET = ((256, 256, 256), (256, 256, 256))
+_NET28 = ((64, 32), (32, 64))
+SMALL_NETS = {"ring8": _TOY_NET, "grid25": _TOY_NET, "mnist28": _NET28, "fashion28": _NET28, "stackedmnist28": _NET28}
+SMALL_LATENT = {"mnist28": 64, "fashion28": 64, "stackedmnist28": 64}
 
 
 def base_config(variant, dataset, arg=None):
@@ -31,6 +35,17 @@ def base_config(variant, dataset, arg=None):
     config.batch_size = 64 if image else 128
     config.steps = STEPS.get(dataset, 5000 if image else 3000)  # the same for every variant on a dataset
     config.model = ml_collections.ConfigDict()  # variant options, e.g. gp_weight, ema_decay
+    # Network sizes of the shipped presets, the same for every variant on a
+    # dataset: small enough that a preset (float16 weights of both networks plus
+    # float32 Adam moments) stays under 3 MB and trains on 2 CPU cores in
+    # minutes. Toy: 3 x 256 ReLU MLPs (the WGAN-GP paper's are 3 x 512).
+    # 28 px: a DCGAN at a quarter of the default generator width, half the
+    # critic width, and a 64-d latent (270k parameters in all, against 2.2M).
+    # () = the library's default networks (CIFAR-10, CelebA).
+    config.model.generator_widths = SMALL_NETS.get(dataset, ((), ()))[0]
+    config.model.discriminator_widths = SMALL_NETS.get(dataset, ((), ()))[1]
+    if dataset in SMALL_LATENT:
+        config.latent_dim = SMALL_LATENT[dataset]
     # Learning rates: the variant's paper rates (its `default_optimizers`) times
     # learning_rate_scale, unless set here (absolute; 0 = not set). The toy runs
     # give every variant the same rate, 1e-3 (each keeps its optimizer, betas

@@ -82,26 +82,33 @@ def _maybe_spectral(layer, spectral):
     return keras.layers.SpectralNormalization(layer) if spectral else layer
 
 
-def mlp_generator(latent_dim, data_dim=2, *, units=512, depth=3, num_classes=None):
-    """MLP generator for toy data: `depth` x Dense(units, ReLU), linear output."""
+def _mlp_widths(units, depth, widths):
+    widths = tuple(int(w) for w in widths) if widths else (int(units),) * int(depth)
+    if not widths or min(widths) < 1:
+        raise ValueError(f"MLP widths must be positive layer sizes, got {widths}.")
+    return widths
+
+
+def mlp_generator(latent_dim, data_dim=2, *, units=512, depth=3, widths=None, num_classes=None):
+    """MLP generator for toy data: `depth` x Dense(units, ReLU) (or one layer per `widths`), linear output."""
     inputs, h = _generator_head(latent_dim, num_classes)
-    for i in range(depth):
-        h = layers.Dense(units, activation="relu", name=f"dense_{i}")(h)
+    for i, width in enumerate(_mlp_widths(units, depth, widths)):
+        h = layers.Dense(width, activation="relu", name=f"dense_{i}")(h)
     out = layers.Dense(data_dim, name="output", dtype="float32")(h)
     return keras.Model(inputs if num_classes else inputs[0], out, name="generator")
 
 
 def mlp_discriminator(
-    data_dim=2, *, units=512, depth=3, normalization="none", dropout=0.0,
+    data_dim=2, *, units=512, depth=3, widths=None, normalization="none", dropout=0.0,
     return_features=False, num_classes=None,
 ):
-    """MLP critic for toy data: `depth` x Dense(units, ReLU), linear output."""
+    """MLP critic for toy data: `depth` x Dense(units, ReLU) (or one layer per `widths`), linear output."""
     _check_normalization(normalization)
     spectral = normalization == "spectral"
     x = keras.Input(shape=(data_dim,), name="inputs")
     h = x
-    for i in range(depth):
-        h = _maybe_spectral(layers.Dense(units, name=f"dense_{i}"), spectral)(h)
+    for i, width in enumerate(_mlp_widths(units, depth, widths)):
+        h = _maybe_spectral(layers.Dense(width, name=f"dense_{i}"), spectral)(h)
         if normalization == "layer":
             h = layers.LayerNormalization(name=f"norm_{i}")(h)
         elif normalization == "batch":
@@ -112,10 +119,25 @@ def mlp_discriminator(
     return _discriminator_tail(x, h, num_classes, spectral, return_features, "discriminator")
 
 
-def dcgan_generator(latent_dim, data_shape, *, num_classes=None):
-    """DCGAN generator (Radford et al. 2016) for 28, 32 or 64 pixel square images."""
+def _dcgan_widths(widths, default):
+    if not widths:
+        return default
+    widths = tuple(int(w) for w in widths)
+    if len(widths) != len(default) or min(widths) < 1:
+        raise ValueError(f"This image size needs {len(default)} positive layer widths (default {default}), got {widths}.")
+    return widths
+
+
+def dcgan_generator(latent_dim, data_shape, *, widths=None, num_classes=None):
+    """DCGAN generator (Radford et al. 2016) for 28, 32 or 64 pixel square images.
+
+    Args:
+        widths: channels of the projection and each upsampling block but the
+            last (default `DCGAN_SPECS[size][1]`, e.g. (256, 128) at 28 px).
+    """
     size, channels = data_shape[0], data_shape[2]
-    start, widths, _ = DCGAN_SPECS[size]
+    start, default, _ = DCGAN_SPECS[size]
+    widths = _dcgan_widths(widths, default)
     inputs, h = _generator_head(latent_dim, num_classes)
     h = layers.Dense(start * start * widths[0], use_bias=False, name="project")(h)
     h = layers.Reshape((start, start, widths[0]))(h)
@@ -128,7 +150,7 @@ def dcgan_generator(latent_dim, data_shape, *, num_classes=None):
 
 
 def dcgan_discriminator(
-    data_shape, *, normalization="batch", dropout=0.0, return_features=False, num_classes=None,
+    data_shape, *, widths=None, normalization="batch", dropout=0.0, return_features=False, num_classes=None,
 ):
     """DCGAN discriminator (Radford et al. 2016) with a choice of normalisation.
 
@@ -136,10 +158,12 @@ def dcgan_discriminator(
         normalization: "batch" (DCGAN), "layer" (WGAN-GP: no batch norm in a
             penalised critic), "spectral" (SNGAN, on every layer) or "none".
         dropout: dropout rate after every activation (CT-GAN).
+        widths: channels of each stride-2 convolution (default
+            `DCGAN_SPECS[size][2]`, e.g. (64, 128) at 28 px).
     """
     _check_normalization(normalization)
     spectral = normalization == "spectral"
-    _, _, widths = DCGAN_SPECS[data_shape[0]]
+    widths = _dcgan_widths(widths, DCGAN_SPECS[data_shape[0]][2])
     x = keras.Input(shape=tuple(data_shape), name="inputs")
     h = x
     for i, width in enumerate(widths):
@@ -155,7 +179,7 @@ def dcgan_discriminator(
     return _discriminator_tail(x, h, num_classes, spectral, return_features, "discriminator")
 
 
-def autoencoder_discriminator(data_shape, *, code_dim=None, normalization="batch"):
+def autoencoder_discriminator(data_shape, *, code_dim=None, widths=None, normalization="batch"):
     """EBGAN autoencoder discriminator (Zhao et al. 2016): outputs `[energy, code]`.
 
     energy = per-example mean squared reconstruction error over all pixels
@@ -165,18 +189,20 @@ def autoencoder_discriminator(data_shape, *, code_dim=None, normalization="batch
     x = keras.Input(shape=data_shape, name="inputs")
     if len(data_shape) == 1:
         code_dim = code_dim or 64
+        widths = _mlp_widths(512, 2, widths)
         h = x
-        for i in range(2):
-            h = layers.Dense(512, activation="relu", name=f"enc_{i}")(h)
+        for i, width in enumerate(widths):
+            h = layers.Dense(width, activation="relu", name=f"enc_{i}")(h)
         code = layers.Dense(code_dim, name="code")(h)
         h = code
-        for i in range(2):
-            h = layers.Dense(512, activation="relu", name=f"dec_{i}")(h)
+        for i, width in enumerate(reversed(widths)):
+            h = layers.Dense(width, activation="relu", name=f"dec_{i}")(h)
         recon = layers.Dense(data_shape[0], name="reconstruction")(h)
     else:
         code_dim = code_dim or 128
         size, channels = data_shape[0], data_shape[2]
-        start, _, widths = DCGAN_SPECS[size]
+        start, _, default = DCGAN_SPECS[size]
+        widths = _dcgan_widths(widths, default)
         h = x
         for i, width in enumerate(widths):
             h = layers.Conv2D(width, 4, strides=2, padding="same", name=f"enc_{i}")(h)
@@ -214,11 +240,11 @@ def _check_normalization(normalization):
         raise ValueError(f"Unknown normalization {normalization!r}; expected one of {NORMALIZATIONS}.")
 
 
-def default_generator(latent_dim, data_shape, num_classes=None):
+def default_generator(latent_dim, data_shape, num_classes=None, widths=None):
     data_shape = check_data_shape(data_shape)
     if len(data_shape) == 1:
-        return mlp_generator(latent_dim, data_shape[0], num_classes=num_classes)
-    return dcgan_generator(latent_dim, data_shape, num_classes=num_classes)
+        return mlp_generator(latent_dim, data_shape[0], widths=widths, num_classes=num_classes)
+    return dcgan_generator(latent_dim, data_shape, widths=widths, num_classes=num_classes)
 
 
 def default_discriminator(data_shape, num_classes=None, **options):

@@ -221,3 +221,23 @@ def test_bad_arguments_are_clear_errors():
         ganzoo.models.build("nsgan", (2,), n_critic=0)
     with pytest.raises(ValueError, match="mismatched_negatives needs a conditional"):
         ganzoo.models.build("nsgan", (2,), mismatched_negatives=True)
+
+
+@pytest.mark.parametrize(
+    "variant, data_shape, g_widths, d_widths, g_params",
+    [
+        # 64*256+256 + 2*(256*256+256) + 256*2+2
+        ("wgan-gp", (2,), (256, 256, 256), (256, 256, 256), 64 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 2 + 2),
+        # project 64*7*7*64 (no bias) + BN(4*64) + deconv 4*4*64*32 + BN(4*32) + out 4*4*32*1+1
+        ("nsgan", (28, 28, 1), (64, 32), (32, 64), 64 * 49 * 64 + 4 * 64 + 16 * 64 * 32 + 4 * 32 + 16 * 32 + 1),
+    ],
+)
+def test_network_widths_set_every_layer(variant, data_shape, g_widths, d_widths, g_params):
+    model = ganzoo.models.build(
+        variant, data_shape, latent_dim=64, generator_widths=g_widths, discriminator_widths=d_widths
+    )
+    assert model.generator.count_params() == g_params
+    kernels = [w.shape[-1] for w in model.discriminator.weights if w.path.endswith("kernel") and len(w.shape) > 1]
+    assert tuple(kernels[:-1]) == d_widths  # the last kernel is the (.., 1) logit
+    with pytest.raises(ValueError, match="layer widths"):
+        ganzoo.models.build(variant, (28, 28, 1), generator_widths=(64,))

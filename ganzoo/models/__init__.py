@@ -44,8 +44,10 @@ def build(variant, data_shape, *, latent_dim=None, num_classes=None, **overrides
         latent_dim: default 64 for toy data, 128 for images.
         num_classes: for a conditional model (projection discriminator).
         **overrides: model options (e.g. `n_critic=3`, `gp_weight=5.0`,
-            `ema_decay=0.999`) and discriminator options (`normalization`,
-            `dropout`).
+            `ema_decay=0.999`) and network options (`normalization`,
+            `dropout`, `generator_widths`, `discriminator_widths`: layer
+            sizes, e.g. (256, 256, 256) for a toy MLP or (64, 32) for a
+            28-pixel DCGAN generator).
 
     Example:
     >>> model = ganzoo.models.build("wgan-gp", (28, 28, 1))

@@ -98,7 +98,11 @@ class BaseGAN(keras.Model):
         for key in ("normalization", "dropout"):
             if key in overrides:
                 net_options[key] = overrides.pop(key)
-        generator = networks.default_generator(latent_dim, data_shape, num_classes)
+        generator_widths = overrides.pop("generator_widths", None) or None
+        if overrides.get("discriminator_widths"):
+            net_options["widths"] = overrides.pop("discriminator_widths")
+        overrides.pop("discriminator_widths", None)
+        generator = networks.default_generator(latent_dim, data_shape, num_classes, widths=generator_widths)
         discriminator = cls.default_discriminator(data_shape, num_classes, **net_options)
         return cls(generator, discriminator, latent_dim, num_classes=num_classes, **overrides)
 
