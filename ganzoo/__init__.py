@@ -9,3 +9,17 @@ from ganzoo.saving import LoadError, load_model  # noqa: E402
 def variants():
     """The variant ids, e.g. `["gan", "nsgan", ..., "loss-sensitive"]`."""
     return list(models.VARIANTS)
+
+
+def load(spec):
+    """A pretrained GAN from a preset name, "hf://org/repo" or a directory; see `ganzoo.presets.load`."""
+    from ganzoo import presets
+
+    return presets.load(spec)
+
+
+def list_presets(*, available_only=False):
+    """Names of the registered presets; see `ganzoo.presets`."""
+    from ganzoo import presets
+
+    return presets.list_presets(available_only=available_only)

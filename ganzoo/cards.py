@@ -1,0 +1,158 @@
+"""Model cards from the preset registry: each preset's Hub README.md, and MODEL_CARDS.md.
+
+    python -m ganzoo.cards            # rewrites MODEL_CARDS.md at the repository root
+    python -m ganzoo.cards --check    # exits 1 when MODEL_CARDS.md is stale
+"""
+
+import os
+import sys
+
+from ganzoo import presets as presets_lib
+
+METRIC_NAMES = {
+    "num_modes": "modes covered", "high_quality": "high-quality samples", "reverse_kl": "reverse KL (modes)",
+    "w1": "W1 (exact EMD)", "classes_covered": "classes covered", "class_kl": "KL(class histogram || uniform)",
+    "classifier_fid": "classifier-FID", "stacked_modes": "Stacked-MNIST modes (of 1000)",
+    "stacked_kl": "Stacked-MNIST KL", "fid": "FID", "kid": "KID", "precision": "precision", "recall": "recall",
+}
+INTENDED_USE = (
+    "Research and teaching: a reference point for how this GAN variant behaves on this data at this budget, "
+    "a starting point for fine-tuning (`model.fit`), and a test fixture for evaluation code. "
+    "Not for producing data that is passed off as real."
+)
+
+
+def _format(value):
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _metrics_table(entry):
+    rows = [f"| {METRIC_NAMES.get(k, k)} | {_format(v)} |" for k, v in entry.get("metrics", {}).items()
+            if k in METRIC_NAMES]
+    if not rows:
+        return "No measurements yet."
+    protocol = entry.get("protocol", {})
+    lines = ["| metric | value |", "|---|---|", *rows, "", "Protocol:"]
+    lines += [f"- {key}: {text}" for key, text in sorted(protocol.items())]
+    if entry.get("metrics_samples") and entry["dataset"] not in ("ring8", "grid25"):
+        lines.append(f"- {entry['metrics_samples']:,} generated samples, seed 0.")
+    return "\n".join(lines)
+
+
+def _limitations(entry):
+    notes = [
+        f"Trained for {entry['steps']:,} generator steps at batch {entry['batch_size']} on 2 CPU cores: a small "
+        "budget and small networks "
+        f"({entry['parameters']['generator']:,} generator / {entry['parameters']['discriminator']:,} "
+        "discriminator parameters) chosen so every preset fits 3 MB; the numbers above are what this budget gives, "
+        "not the variant's best.",
+        f"Weights are stored as {entry['weights_dtype']} (samples within the stated tolerance of the float32 "
+        "checkpoint); optimizer state is float32.",
+    ]
+    if entry["dataset"] == "cifar10":
+        notes.append("Trained and measured on a JPEG q75 copy of CIFAR-10: FIDs are not comparable with "
+                     "published CIFAR-10 numbers.")
+    return "\n".join(f"- {n}" for n in notes)
+
+
+def preset_section(name, entry, *, image_path, heading="##"):
+    """The body shared by the Hub card and MODEL_CARDS.md."""
+    if entry.get("unavailable"):
+        return (f"{heading} {name}\n\n{entry['description']}\n\n**No weights shipped.** {entry['unavailable']}\n\n"
+                f"Recipe: `{entry['config']}`.\n")
+    return f"""{heading} {name}
+
+{entry['description']}
+
+![samples of {name}]({image_path})
+
+{heading}# Use
+
+```python
+import ganzoo
+
+model = ganzoo.load("{name}")  # or ganzoo.load("hf://{entry['hub_repo_id']}")
+samples = model.generate(64, seed=0)  # {'points' if len(entry['data_shape']) == 1 else 'images in [-1, 1]'}, shape (64, {', '.join(map(str, entry['data_shape']))})
+model.fit(...)  # fine-tune: both networks and both optimizers' state are restored
+```
+
+{heading}# Metrics
+
+{_metrics_table(entry)}
+
+{heading}# Training
+
+- variant `{entry['variant']}`, dataset `{entry['dataset']}`, config [`{entry['config']}`]({entry['config']})
+- {entry['steps']:,} generator steps, batch {entry['batch_size']}
+- command: `{entry['command']}`
+
+{heading}# Intended use and limitations
+
+{INTENDED_USE}
+
+{_limitations(entry)}
+
+{heading}# Data licence
+
+{entry['data_licence']}. The weights are Apache-2.0.
+"""
+
+
+def hub_card(name, entry):
+    """README.md of the preset's Hub repo: YAML front matter, then the card."""
+    from ganzoo.packaging import HUB_DATASETS
+
+    front = ["---", "library_name: keras", "license: apache-2.0", "tags:", "- gan", "- ganzoo",
+             f"- {entry['variant']}"]
+    if entry["dataset"] in HUB_DATASETS:
+        front += ["- unconditional-image-generation", "datasets:", f"- {HUB_DATASETS[entry['dataset']]}"]
+    metrics = [k for k in entry.get("metrics", {}) if k in METRIC_NAMES]
+    if metrics:
+        front += ["metrics:", *[f"- {k}" for k in metrics]]
+    front.append("---")
+    return "\n".join(front) + "\n\n" + preset_section(name, entry, image_path="samples.png", heading="#")
+
+
+def model_cards_markdown():
+    """MODEL_CARDS.md: every registered preset, generated from the registry."""
+    parts = [
+        "# ganzoo model cards\n",
+        "Generated from the preset registry (`ganzoo/models/*_presets.py`) by `python -m ganzoo.cards`; "
+        "do not edit by hand (a test fails when this file is stale). Each preset's folder in `artifacts/` "
+        "holds the same card as its Hub README.md.\n",
+    ]
+    registry = presets_lib.registry()
+    parts.append("| preset | variant | dataset | steps | weights |\n|---|---|---|---|---|")
+    parts.append("\n".join(
+        f"| [{n}](#{n}) | {e['variant']} | {e['dataset']} | {e.get('steps', '-')} | "
+        f"{'none: ' + 'recipe only' if e.get('unavailable') else e['weights_dtype']} |" for n, e in registry.items()))
+    parts.append("")
+    for name, entry in registry.items():
+        parts.append(preset_section(name, entry, image_path=f"artifacts/{name}/samples.png"))
+    return "\n".join(parts)
+
+
+def model_cards_path():
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "MODEL_CARDS.md")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    text = model_cards_markdown()
+    path = model_cards_path()
+    if "--check" in argv:
+        current = open(path).read() if os.path.isfile(path) else ""
+        if current != text:
+            print(f"{path} is stale: run `python -m ganzoo.cards`.")
+            return 1
+        return 0
+    with open(path, "w") as f:
+        f.write(text)
+    print(f"wrote {path} ({len(presets_lib.registry())} presets)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
