@@ -51,7 +51,11 @@ whatever HF_HUB_ETAG_TIMEOUT says: those timeouts only bound a server that accep
 import base64
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from dataclasses import dataclass, field
@@ -440,3 +444,26 @@ class _Handler(BaseHTTPRequestHandler):
             "X-Repo-Commit": commit.oid,
         }
         return 200, data, headers
+
+
+def run_client(code: str, env: dict, *args: str, timeout: float = 120) -> dict:
+    """Run `code` in a new interpreter with `env` on top of a clean HF_* environment.
+
+    `args` become sys.argv[1:]; the last line `code` prints is parsed as JSON and returned.
+    """
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_"))}
+    clean.update(
+        HF_HUB_DISABLE_TELEMETRY="1",  # else the first request also probes HF_ENDPOINT/api/agent-harnesses
+        HF_HUB_DISABLE_PROGRESS_BARS="1",
+        HF_HUB_ETAG_TIMEOUT="3",  # bounds the wait on a server that accepts but never answers
+        HF_HUB_DOWNLOAD_TIMEOUT="3",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, f"client failed:\n{done.stdout}\n{done.stderr}"
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from hub_server import HubServer
+from hub_server import HubServer, run_client
 
 REPO = "ganzoo-test/toy-gan"
 UPLOADED = {
@@ -26,29 +26,6 @@ UPLOADED = {
     "weights/generator.bin": bytes(range(256)) * 4 + b"\x00\xff" * 100,
     "weights/empty.bin": b"",
 }
-
-
-def run_client(code: str, env: dict, *args: str) -> dict:
-    """Run `code` in a new interpreter with `env` on top of a clean HF_* environment.
-
-    `args` become sys.argv[1:]; the last line `code` prints is parsed as JSON and returned.
-    """
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_"))}
-    clean.update(
-        HF_HUB_DISABLE_TELEMETRY="1",  # else the first request also probes HF_ENDPOINT/api/agent-harnesses
-        HF_HUB_DISABLE_PROGRESS_BARS="1",
-        HF_HUB_ETAG_TIMEOUT="3",  # bounds the wait on a server that accepts but never answers
-        HF_HUB_DOWNLOAD_TIMEOUT="3",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, f"client failed:\n{done.stdout}\n{done.stderr}"
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
