@@ -147,7 +147,8 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
               f"on 64 samples vs the checkpoint")
     results = _metrics(shipped, dataset, data_dir, num_samples)
     protocol = results.pop("protocol")
-    metrics = {k: v for k, v in results.items() if isinstance(v, (int, float)) and k not in ("num_samples", "seed")}
+    metrics = {k: v for k, v in results.items()
+               if isinstance(v, (int, float)) and k not in ("num_samples", "seed", "modes", "num_reference")}
     _save_samples_png(shipped, dataset, os.path.join(staging, "samples.png"))
     with open(os.path.join(staging, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
@@ -162,7 +163,7 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
         "parameters": {"generator": model.generator.count_params(),
                        "discriminator": model.discriminator.count_params()},
         "weights_dtype": "float16" if float16 else "float32",
-        "metrics": metrics, "protocol": protocol, "metrics_samples": results.get("num_samples"),
+        "metrics": metrics, "protocol": protocol, "metrics_samples": 2500 if kind == "toy" else num_samples,
         "hub_repo_id": f"{hub_org}/{name}",
         "files": {presets_lib.MODEL_FILE: sha256(model_path)},
     }

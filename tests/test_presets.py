@@ -1,0 +1,174 @@
+"""Presets: the registry, ganzoo.load, the shipped artifacts, packaging, model cards, ganzoo-sample."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+import ganzoo
+from ganzoo import cards, configs, packaging, presets, training
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REQUIRED = ["wgan-gp-ring8", "wgan-gp-grid25", "wgan-gp-mnist28"]
+MB = 1 << 20
+
+
+def shipped():
+    return presets.list_presets(available_only=True)
+
+
+def test_the_required_presets_are_registered_and_shipped():
+    assert set(REQUIRED) <= set(shipped())
+    assert set(ganzoo.list_presets()) >= set(shipped())
+
+
+def test_unknown_name_lists_the_closest():
+    with pytest.raises(presets.PresetError, match="Unknown preset 'wgan-gp-mnist'.*'wgan-gp-mnist28'"):
+        ganzoo.load("wgan-gp-mnist")
+
+
+def test_a_recipe_without_weights_says_why_and_how_to_train():
+    with pytest.raises(presets.PresetError) as error:
+        ganzoo.load("wgan-gp-celeba64")
+    message = str(error.value)
+    assert "CelebA" in message and "ganzoo-train --config=zoo_configs/wgan-gp/celeba64.py" in message
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_shipped_preset_loads_verified_and_matches_its_checkpoint(name):
+    entry = presets.get_preset(name)
+    folder = os.path.join(ROOT, "artifacts", name)
+    assert sorted(os.listdir(folder)) == ["README.md", "config.json", "metadata.json", "model.keras", "samples.png"]
+    size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder))
+    assert size <= 3 * MB, f"{name} is {size / MB:.2f} MB"
+    metadata = presets.read_metadata(folder)
+    # the folder's metadata is the registry entry plus the check samples
+    assert {k: v for k, v in metadata.items() if k not in ("preset", "check")} == json.loads(json.dumps(entry))
+    model = ganzoo.load(name)
+    assert model.preset["preset"] == name
+    assert list(model.data_shape) == entry["data_shape"]
+    assert packaging.check_against_checkpoint(folder, model) <= metadata["check"]["tolerance"]
+    # both optimizers' state came back: the step counters are the training's
+    assert int(model.g_optimizer.iterations.numpy()) == entry["steps"]
+    assert int(model.d_optimizer.iterations.numpy()) == entry["steps"] * model.n_critic
+    card = open(os.path.join(folder, "README.md")).read()
+    assert card.startswith("---\nlibrary_name: keras\n") and entry["command"] in card
+    assert set(entry["metrics"]) and all(np.isfinite(v) for v in entry["metrics"].values())
+
+
+def test_artifacts_folder_fits_its_budget():
+    total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(os.path.join(ROOT, "artifacts"))
+                for f in files)
+    assert total <= 80 * MB
+
+
+def test_a_shipped_preset_fine_tunes():
+    model = ganzoo.load("wgan-gp-ring8")
+    before = model.generator.get_weights()[0].copy()
+    steps = int(model.g_optimizer.iterations.numpy())
+    model.fit(ganzoo.data.toy_dataset("ring8", batch_size=32, seed=0), steps_per_epoch=2, verbose=0)
+    assert int(model.g_optimizer.iterations.numpy()) == steps + 2
+    assert int(model.d_optimizer.iterations.numpy()) == (steps + 2) * model.n_critic
+    assert not np.allclose(before, model.generator.get_weights()[0])
+
+
+@pytest.fixture
+def preset_copy(tmp_path):
+    folder = tmp_path / "wgan-gp-ring8"
+    shutil.copytree(os.path.join(ROOT, "artifacts", "wgan-gp-ring8"), folder)
+    return folder
+
+
+def test_load_from_a_directory(preset_copy):
+    a = ganzoo.load(str(preset_copy)).generate(8, seed=3)
+    b = ganzoo.load("wgan-gp-ring8").generate(8, seed=3)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_tampered_truncated_or_foreign_weights_are_refused(preset_copy, tmp_path, monkeypatch):
+    path = preset_copy / "model.keras"
+    original = path.read_bytes()
+    tampered = bytearray(original)
+    tampered[len(tampered) // 2] ^= 0xFF
+    path.write_bytes(bytes(tampered))
+    with pytest.raises(presets.PresetError, match="sha256 .* expected .*Nothing was loaded"):
+        ganzoo.load(str(preset_copy))
+    path.write_bytes(original[: len(original) // 2])
+    with pytest.raises(presets.PresetError, match="changed, truncated or replaced"):
+        ganzoo.load(str(preset_copy))
+    # a registered name whose local file was swapped: the registry's hash decides
+    monkeypatch.setenv(presets.ARTIFACTS_ENV, str(tmp_path))
+    with pytest.raises(presets.PresetError, match="sha256"):
+        ganzoo.load("wgan-gp-ring8")
+    # a foreign archive whose hash the folder's metadata vouches for: still not a ganzoo model
+    import keras
+
+    foreign = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    foreign.save(str(path))
+    metadata = json.loads((preset_copy / "metadata.json").read_text())
+    metadata["files"]["model.keras"] = ganzoo.saving.sha256(path)
+    (preset_copy / "metadata.json").write_text(json.dumps(metadata))
+    with pytest.raises(ganzoo.LoadError, match="not a ganzoo GAN model"):
+        ganzoo.load(str(preset_copy))
+    (preset_copy / "metadata.json").write_text("{not json")
+    with pytest.raises(presets.PresetError, match="not valid JSON"):
+        ganzoo.load(str(preset_copy))
+
+
+def test_packaging_a_run_stores_float16_within_tolerance_and_loads(tmp_path):
+    config = configs.load(os.path.join(ROOT, "zoo_configs", "wgan-gp", "ring8.py"), "smoke")
+    with config.unlocked():
+        config.tensorboard = False
+    run = tmp_path / "run"
+    training.train_and_evaluate(config, str(run))
+    entry = packaging.package_preset(str(run), "wgan-gp-ring8", description="smoke", out_root=str(tmp_path / "out"),
+                                     register=False, verbose=False)
+    folder = tmp_path / "out" / "wgan-gp-ring8"
+    assert entry["weights_dtype"] == "float16"
+    assert entry["files"]["model.keras"] == ganzoo.saving.sha256(folder / "model.keras")
+    with zipfile.ZipFile(folder / "model.keras") as archive:
+        assert archive.getinfo("model.weights.h5").compress_type == zipfile.ZIP_DEFLATED
+        import h5py
+
+        with h5py.File(archive.open("model.weights.h5")) as weights:
+            assert weights["generator/layers/dense/vars/0"].dtype == np.float16
+            assert any(weights[f"g_optimizer/vars/{i}"].dtype == np.float32 for i in range(2, 4))
+    checkpoint = training.resolve_model_path(str(run))
+    # 2 + 4 + 4 bytes per parameter instead of 4 + 4 + 4, then deflated
+    assert os.path.getsize(folder / "model.keras") < 0.85 * os.path.getsize(checkpoint)
+    assert packaging.check_against_checkpoint(str(folder)) <= packaging.FLOAT16_TOLERANCE["toy"]
+    assert set(entry["metrics"]) >= {"num_modes", "high_quality", "w1"}
+    assert "2500" in json.dumps(entry["protocol"]).replace(",", "")
+
+
+def test_model_cards_are_generated_from_the_registry_and_not_stale():
+    assert cards.main(["--check"]) == 0, "MODEL_CARDS.md is stale: run `python -m ganzoo.cards`"
+    text = open(os.path.join(ROOT, "MODEL_CARDS.md")).read()
+    for name in shipped():
+        assert f"## {name}" in text and f"artifacts/{name}/samples.png" in text
+
+
+def run_sample(*args):
+    return subprocess.run([sys.executable, "-m", "ganzoo.sample", *args], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+
+
+def test_sample_cli_writes_a_grid_and_arrays(tmp_path):
+    done = run_sample("wgan-gp-mnist28", "--num=16", "--seed=1", f"--out={tmp_path / 'grid.png'}",
+                      f"--npz={tmp_path / 's.npz'}")
+    assert done.returncode == 0, done.stderr
+    from PIL import Image
+
+    assert Image.open(tmp_path / "grid.png").size == (8 * 30 + 2, 2 * 30 + 2)
+    samples = np.load(tmp_path / "s.npz")["samples"]
+    np.testing.assert_allclose(samples, ganzoo.load("wgan-gp-mnist28").generate(16, seed=1), atol=1e-6)
+    done = run_sample("wgan-gp-mnist", f"--out={tmp_path / 'x.png'}")
+    assert done.returncode == 2 and "Did you mean 'wgan-gp-mnist28'" in done.stderr
+    done = run_sample("wgan-gp-mnist28", "--labels=1,2", f"--out={tmp_path / 'y.png'}")
+    assert done.returncode == 2 and "not class-conditional" in done.stderr
+    assert not (tmp_path / "x.png").exists() and not (tmp_path / "y.png").exists()
