@@ -10,7 +10,7 @@ import sys
 from ganzoo import presets as presets_lib
 
 METRIC_NAMES = {
-    "num_modes": "modes covered", "high_quality": "high-quality samples", "reverse_kl": "reverse KL (modes)",
+    "modes": "modes covered", "num_modes": "modes in the data", "high_quality": "high-quality samples", "reverse_kl": "reverse KL (modes)",
     "w1": "W1 (exact EMD)", "classes_covered": "classes covered", "class_kl": "KL(class histogram || uniform)",
     "classifier_fid": "classifier-FID", "stacked_modes": "Stacked-MNIST modes (of 1000)",
     "stacked_kl": "Stacked-MNIST KL", "fid": "FID", "kid": "KID", "precision": "precision", "recall": "recall",

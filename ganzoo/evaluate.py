@@ -81,9 +81,14 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
         from ganzoo.metrics import inception
 
         fake = inception.inception_features(model.generate(num_samples, seed=seed))
-        real = inception.inception_features(reference_images(reference, data_dir, num_samples, seed))
         if "fid" in metrics:
-            results["fid"] = features_lib.fid(real, fake)
+            from ganzoo.metrics.reference import reference_stats
+
+            # cached per (images, feature net): the next evaluation against this reference is samples only
+            results["fid"] = reference_stats(reference, data_dir, features="inception", count=num_samples,
+                                             seed=seed).fid(fake)
+        if "kid" in metrics or "pr" in metrics:
+            real = inception.inception_features(reference_images(reference, data_dir, num_samples, seed))
         if "kid" in metrics:
             results["kid"], results["kid_std"] = features_lib.kid(real, fake)
         if "pr" in metrics:

@@ -148,7 +148,7 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     results = _metrics(shipped, dataset, data_dir, num_samples)
     protocol = results.pop("protocol")
     metrics = {k: v for k, v in results.items()
-               if isinstance(v, (int, float)) and k not in ("num_samples", "seed", "modes", "num_reference")}
+               if isinstance(v, (int, float)) and k not in ("num_samples", "seed", "num_reference")}
     _save_samples_png(shipped, dataset, os.path.join(staging, "samples.png"))
     with open(os.path.join(staging, "config.json"), "w") as f:
         json.dump(config, f, indent=2)

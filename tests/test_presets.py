@@ -142,7 +142,7 @@ def test_packaging_a_run_stores_float16_within_tolerance_and_loads(tmp_path):
     # 2 + 4 + 4 bytes per parameter instead of 4 + 4 + 4, then deflated
     assert os.path.getsize(folder / "model.keras") < 0.85 * os.path.getsize(checkpoint)
     assert packaging.check_against_checkpoint(str(folder)) <= packaging.FLOAT16_TOLERANCE["toy"]
-    assert set(entry["metrics"]) >= {"num_modes", "high_quality", "w1"}
+    assert set(entry["metrics"]) >= {"modes", "num_modes", "high_quality", "w1"}
     assert "2500" in json.dumps(entry["protocol"]).replace(",", "")
 
 

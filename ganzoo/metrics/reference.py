@@ -1,0 +1,118 @@
+"""Reference statistics of a dataset's training split, computed once and cached as `.npz`.
+
+    python -m ganzoo.metrics.reference --dataset=mnist --data_dir=path/to/mnist --features=classifier,inception
+
+FID against a dataset needs the mean and covariance of its reference
+features. `reference_stats` computes them from the first `count` images of
+the training split in the seeded order of `ganzoo.evaluate.reference_images`
+(all of them by default) and caches a `FeatureStats` file whose name carries
+what decides the numbers: the dataset, the feature network, the count, and
+digests of the exact images used and of the feature protocol. A cache hit is
+only possible for the same images through the same network.
+
+Shipped with the project (`artifacts/reference_stats/`, 128-d features, small):
+the shipped classifiers' statistics of the full MNIST and Fashion-MNIST
+training sets. Inception statistics (2048 x 2048 covariance, 32 MB each) go to
+the cache (`$GANZOO_CACHE`, else `~/.cache/ganzoo/reference_stats/`) on first
+use.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+
+import numpy as np
+
+from ganzoo.metrics.features import FeatureStats
+
+FEATURES = ("inception", "classifier")
+TRAIN_SIZES = {"mnist": 60_000, "fashion_mnist": 60_000, "cifar10": 50_000, "stackedmnist": 60_000}
+SHIPPED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                       "artifacts", "reference_stats")
+
+
+def _feature_fn(features, dataset):
+    if features == "inception":
+        from ganzoo.metrics import inception
+
+        return inception.inception_features, dict(inception.PROTOCOL)
+    if features == "classifier":
+        from ganzoo.metrics.classifier import Classifier
+
+        classifier = Classifier(dataset)
+        protocol = {"feature_network": f"ganzoo {dataset} classifier, 128-d 'features' layer",
+                    "source_sha256": classifier.info["sha256"], "features": 128}
+        return classifier.features, protocol
+    raise ValueError(f"Unknown features {features!r}; expected one of {FEATURES}.")
+
+
+def _digest(obj):
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def stats_filename(dataset, features, count, images_digest, protocol):
+    return f"{dataset}-{features}-{count}-{images_digest[:12]}-{_digest(protocol)}.npz"
+
+
+def reference_stats(dataset, data_dir=None, *, features="inception", count=None, seed=0, cache_dir=None,
+                    images=None):
+    """`FeatureStats` of `count` training images of `dataset` (default: the whole training split).
+
+    Looks in the shipped statistics, then the cache; computes and caches on a
+    miss. `images` (N, H, W, C) in [-1, 1] may be given instead of reading the
+    dataset (they are what the digest covers).
+    """
+    if images is None:
+        from ganzoo.evaluate import reference_images
+
+        count = count or TRAIN_SIZES.get(dataset)
+        if not count:
+            raise ValueError(f"Give count= for {dataset!r}: its training-set size is not known here.")
+        images = reference_images(dataset, data_dir, count, seed)
+    count = len(images)
+    feature_fn, protocol = _feature_fn(features, dataset)
+    quantised = np.clip(np.round((np.asarray(images) + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    images_digest = hashlib.sha256(quantised.tobytes()).hexdigest()
+    name = stats_filename(dataset, features, count, images_digest, protocol)
+    from ganzoo.metrics.inception import default_cache_dir
+
+    cache = os.path.join(os.fspath(cache_dir) if cache_dir else default_cache_dir(), "reference_stats")
+    for folder in (SHIPPED, cache):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return FeatureStats.load(path)
+    stats = FeatureStats.from_features(feature_fn(images), {
+        **protocol, "dataset": dataset, "split": "train", "count": count, "order_seed": seed,
+        "images_sha256": images_digest,
+    })
+    os.makedirs(cache, exist_ok=True)
+    partial = os.path.join(cache, f".tmp_{os.getpid()}_{name}")
+    stats.save(partial)
+    os.replace(partial, os.path.join(cache, name))
+    return stats
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Compute and cache reference feature statistics.")
+    parser.add_argument("--dataset", required=True, choices=sorted(TRAIN_SIZES))
+    parser.add_argument("--data_dir", default=None)
+    parser.add_argument("--features", default="classifier,inception")
+    parser.add_argument("--count", type=int, default=None, help="default: the whole training split")
+    parser.add_argument("--out", default=None, help="also copy the .npz files here (e.g. artifacts/reference_stats)")
+    args = parser.parse_args(argv)
+    from ganzoo.evaluate import reference_images
+
+    images = reference_images(args.dataset, args.data_dir, args.count or TRAIN_SIZES[args.dataset])
+    for features in args.features.split(","):
+        stats = reference_stats(args.dataset, features=features, images=images)
+        print(json.dumps({"features": features, "count": stats.count, "protocol": stats.protocol}))
+        if args.out:
+            _, protocol = _feature_fn(features, args.dataset)
+            os.makedirs(args.out, exist_ok=True)
+            stats.save(os.path.join(args.out, stats_filename(
+                args.dataset, features, stats.count, stats.protocol["images_sha256"], protocol)))
+
+
+if __name__ == "__main__":
+    main()
