@@ -133,7 +133,6 @@ def test_features_match_torchscript(keras_model, torch_helper, cifar):
     assert error <= 1e-3
 
 
-@pytest.mark.slow
 def test_fid_matches_torchscript(keras_model, torch_helper, cifar):
     actual = inception.inception_features(cifar, model=keras_model, progress=False)
     expected = torch_features(torch_helper, cifar)

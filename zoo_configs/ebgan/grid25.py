@@ -9,4 +9,7 @@ from ganzoo.configs import base_config
 
 def get_config(arg=None):
     config = base_config("ebgan", "grid25", arg)
+    # The autoencoder critic: 2 x 256 encoder, 64-d code, 2 x 256 decoder (the
+    # toy default is 2 x 512 each way; halved like the other variants' nets).
+    config.model.discriminator_widths = (256, 256)
     return config
