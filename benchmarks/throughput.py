@@ -12,7 +12,8 @@ skipped when torch is not installed). Each builds its model, trains one step
 (timed: time to first trained step), then a warm-up of --steps steps and one
 warm-up sampling call. Then, for every repeat, the parent asks them in turn
 (ganzoo, keras, torch) to train --steps steps and then to sample 1,000 images,
-so drift in machine load hits all three alike; medians and min-max over repeats
+so drift in machine load hits all three alike (the order rotates every repeat,
+with a 1 s pause before each measurement); medians and min-max over repeats
 are reported, and the ganzoo/baseline ratios are per repeat (paired).
 
 The baseline of a variant is the Keras/PyTorch WGAN-GP loop when the variant
@@ -51,6 +52,7 @@ NETS = {
 FRAMEWORKS = ["ganzoo", "keras", "torch"]
 SAMPLES = 1000
 DATA_BATCHES = 16  # distinct in-memory batches, cycled
+PAUSE_S = 1.0  # idle time before each measurement
 
 
 # ---------------------------------------------------------------------------- workers
@@ -346,11 +348,18 @@ def run_case(variant, net, steps, repeats, torch_skip):
 
     seconds = {f: [] for f in workers}
     sample_seconds = {f: [] for f in workers}
-    for _ in range(repeats):
-        for framework, w in workers.items():
-            seconds[framework].append(w.ask("train")["seconds"])
-        for framework, w in workers.items():
-            sample_seconds[framework].append(w.ask("sample")["seconds"])
+    order = list(workers)
+    for repeat in range(repeats):
+        # Rotated, so no framework always runs right after the same other one; and a pause
+        # before each measurement: a worker's thread pools may keep spinning after its
+        # work (OpenMP's spin-wait), which would slow whoever runs next.
+        rotated = order[repeat % len(order):] + order[:repeat % len(order)]
+        for framework in rotated:
+            time.sleep(PAUSE_S)
+            seconds[framework].append(workers[framework].ask("train")["seconds"])
+        for framework in rotated:
+            time.sleep(PAUSE_S)
+            sample_seconds[framework].append(workers[framework].ask("sample")["seconds"])
     finished = {framework: w.finish() for framework, w in workers.items()}
 
     results = {}
@@ -372,7 +381,10 @@ def run_case(variant, net, steps, repeats, torch_skip):
         }
     # ganzoo speed / baseline speed, paired within each repeat
     ratios = {
-        f"ganzoo/{framework}": stats([b / g for b, g in zip(seconds[framework], seconds["ganzoo"])])
+        f"ganzoo/{framework}": {**stats([b / g for b, g in zip(seconds[framework], seconds["ganzoo"])]),
+                                # fastest repeat against fastest repeat: the code's cost with the
+                                # machine's slow spells (see BENCHMARKS.md) taken out of both
+                                "best": min(seconds[framework]) / min(seconds["ganzoo"])}
         for framework in workers if framework != "ganzoo"
     }
     entry = {"variant": variant, "net": net, "batch": batch, "steps": steps, **info,
@@ -449,7 +461,7 @@ def print_case(entry, peak):
               f"sampling {fmt(r['sample_images_per_s'])} img/s, first step {r['first_step_s']:.1f} s, "
               f"peak RSS {r['peak_rss_mib']:.0f} MiB{achieved}", flush=True)
     for name, s in entry["ratios"].items():
-        print(f"  {name}: {fmt(s, 2)}", flush=True)
+        print(f"  {name}: {fmt(s, 2)}; best {s['best']:.2f}", flush=True)
 
 
 def plot(results, path):
@@ -542,7 +554,7 @@ def write_report(results, path, png_path, command):
         "",
         f"Real images per second through the discriminator (= batch x n_critic x train steps/s), median "
         f"[min-max] over {c['repeats']} repeats of {c['steps_desc']}; ratios are ganzoo/baseline per "
-        "repeat (paired), > 1 means ganzoo is faster. GFLOP/s: ganzoo's FLOPs per step x its steps/s, and the "
+        "repeat (paired), > 1 means ganzoo is faster; 'best' is fastest repeat over fastest repeat. GFLOP/s: ganzoo's FLOPs per step x its steps/s, and the "
         "share of the fp32 peak.",
         "",
         "| variant | net | n_critic | baseline (D norm) | ganzoo img/s | keras img/s | torch img/s | ganzoo/keras | ganzoo/torch | GFLOP/step (ganzoo / baseline) | ganzoo GFLOP/s (% peak) |",
@@ -555,7 +567,7 @@ def write_report(results, path, png_path, command):
             return fmt(f[name]["images_per_s"]) if name in f else "n/a"
 
         def ratio(name):
-            return fmt(r[name], 2) if name in r else "n/a"
+            return f"{fmt(r[name], 2)}; best {r[name]['best']:.2f}" if name in r else "n/a"
 
         baseline_flops = f.get("keras", {}).get("flops_per_step")
         gflops = f["ganzoo"]["gflops_per_s"]
@@ -606,8 +618,10 @@ def write_report(results, path, png_path, command):
         "`tf.data` dataset of those batches (`repeat().prefetch()`), and one repeat is one `fit` of the "
         "given steps (ganzoo: `model.fit`, one step = n_critic critic updates + 1 generator update). Each "
         "framework runs in its own process, started one after another; after the first step and one "
-        "warm-up `fit` of the same length, the repeats run interleaved (ganzoo, keras, torch, then again), "
-        "so a change in machine load hits all three alike. FLOPs per step: summed over the MatMul / Conv2D "
+        "warm-up `fit` of the same length, the repeats run interleaved, in an order rotated every repeat "
+        "(ganzoo, keras, torch; keras, torch, ganzoo; ...) with a 1 s pause before each measurement, so a "
+        "change in machine load hits all three alike and none always runs right after another's thread "
+        "pools were busy. FLOPs per step: summed over the MatMul / Conv2D "
         "/ Conv2DBackpropInput / Conv2DBackpropFilter ops of `tf.function(model.train_step)` traced at the "
         "benchmark's batch and pruned as TF prunes a function (ops that neither feed an output nor a "
         "stateful op are not run); 2 FLOPs per multiply-add, from static shapes; elementwise ops, "
