@@ -1,0 +1,61 @@
+"""Package every finished training run under a folder as presets, then regenerate the model cards.
+
+    python export/package_zoo.py --runs=runs/toy_modes [--data_dir_mnist=... --data_dir_fashion=...]
+
+Each run directory's config.json names its variant and dataset; the preset is
+`{variant}-{zoo dataset}` (e.g. `lsgan-ring8`), its description the variant's
+class docstring plus the data and networks. Runs without metrics.json (not
+finished) are skipped with a message.
+"""
+
+import argparse
+import json
+import os
+
+from ganzoo import cards, configs, models
+from ganzoo.packaging import package_preset
+
+DATA = {
+    "ring8": "ring8, the 8-Gaussian ring of the VEEGAN/PacGAN protocol (radius 2, std 0.02)",
+    "grid25": "grid25, the 5x5 grid of Gaussians of the VEEGAN/PacGAN protocol (spacing 2, std 0.02)",
+    "mnist": "MNIST", "fashion_mnist": "Fashion-MNIST", "stackedmnist": "Stacked-MNIST (3 MNIST digits as RGB)",
+}
+
+
+def networks(config):
+    if config["dataset"] in ("ring8", "grid25"):
+        return "3x256 ReLU MLPs" + (" (autoencoder critic 2x256 each way)" if config["variant"] == "ebgan" else "")
+    return "a small DCGAN-28 (generator 64-32 channels, critic 32-64, 64-d latent)"
+
+
+def describe(config):
+    doc = (models.get_class(config["variant"]).__doc__ or config["variant"]).strip().splitlines()[0].rstrip(".")
+    return f"{doc}. Trained on {DATA[config['dataset']]}, {networks(config)}."
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", required=True)
+    parser.add_argument("--data_dir_mnist", default=None)
+    parser.add_argument("--data_dir_fashion", default=None)
+    parser.add_argument("--num_samples", type=int, default=10_000)
+    args = parser.parse_args()
+    zoo_names = {source: zoo for zoo, source in configs.DATASETS.items()}
+    data_dirs = {"mnist": args.data_dir_mnist, "fashion_mnist": args.data_dir_fashion,
+                 "stackedmnist": args.data_dir_mnist}
+    for name in sorted(os.listdir(args.runs)):
+        run = os.path.join(args.runs, name)
+        if not os.path.isfile(os.path.join(run, "metrics.json")):
+            print(f"skipping {run}: no metrics.json (unfinished)")
+            continue
+        with open(os.path.join(run, "config.json")) as f:
+            config = json.load(f)
+        preset = f"{config['variant']}-{zoo_names[config['dataset']]}" + ("-cond" if config.get("conditional") else "")
+        entry = package_preset(run, preset, data_dir=data_dirs.get(config["dataset"]), description=describe(config),
+                               num_samples=args.num_samples)
+        print(preset, entry["metrics"])
+    cards.main([])
+
+
+if __name__ == "__main__":
+    main()
