@@ -3,7 +3,9 @@
     ganzoo-eval --model=runs/wgan-gp-mnist28 --reference=mnist --data_dir=path/to/mnist-idx \
         --metrics=modes,fid,kid,pr --num_samples=10000
 
-`--model`: a run directory (its latest checkpoint) or a `.keras` file.
+`--model`: a run directory (its latest checkpoint) or a `.keras` file; or
+`--preset`: a preset name, "hf://org/repo" or a preset folder (`ganzoo.load`),
+with `--reference` defaulting to the preset's dataset and `--out` required.
 Metrics:
 - `toy` (ring8, grid25): modes, % high quality, reverse KL, W1 (`ganzoo.metrics.toy`);
 - `modes`: MNIST / Fashion-MNIST: class coverage, KL and classifier-FID from the
@@ -20,6 +22,7 @@ import numpy as np
 from absl import app, flags
 
 _MODEL = flags.DEFINE_string("model", None, "Run directory or .keras file.")
+_PRESET = flags.DEFINE_string("preset", None, "Preset name, hf://org/repo or preset folder (instead of --model).")
 _REFERENCE = flags.DEFINE_string("reference", None, "Dataset of the reference set (e.g. mnist, ring8, cifar10).")
 _DATA_DIR = flags.DEFINE_string("data_dir", None, "Local copy of the reference data (see ganzoo.data).")
 _METRICS = flags.DEFINE_list("metrics", ["modes"], "Any of toy, modes, fid, kid, pr.")
@@ -104,13 +107,22 @@ def main(argv):
     import ganzoo
     from ganzoo.training import save_grid, save_toy_plot
 
-    if not _MODEL.value or not _REFERENCE.value:
-        raise app.UsageError("--model and --reference are required.")
-    from ganzoo.training import resolve_model_path
+    if bool(_MODEL.value) == bool(_PRESET.value):
+        raise app.UsageError("Give exactly one of --model (run dir or .keras) and --preset (name, hf://, folder).")
+    if _PRESET.value:
+        if not _OUT.value:
+            raise app.UsageError("--preset needs --out (a preset folder is not written to).")
+        model = ganzoo.load(_PRESET.value)
+        path, reference = _PRESET.value, _REFERENCE.value or getattr(model, "preset", {}).get("dataset")
+    else:
+        from ganzoo.training import resolve_model_path
 
-    path = resolve_model_path(_MODEL.value)
-    model = ganzoo.load_model(path)
-    results = evaluate(model, _REFERENCE.value, data_dir=_DATA_DIR.value, metrics=_METRICS.value,
+        path = resolve_model_path(_MODEL.value)
+        model = ganzoo.load_model(path)
+        reference = _REFERENCE.value
+    if not reference:
+        raise app.UsageError("--reference is required (the dataset to compare with, e.g. mnist or ring8).")
+    results = evaluate(model, reference, data_dir=_DATA_DIR.value, metrics=_METRICS.value,
                        num_samples=_NUM_SAMPLES.value, seed=_SEED.value)
     results["model"] = path
     out = _OUT.value or (_MODEL.value if os.path.isdir(_MODEL.value) else os.path.dirname(path))
@@ -118,7 +130,7 @@ def main(argv):
     with open(os.path.join(out, "eval_metrics.json"), "w") as f:
         json.dump(results, f, indent=2)
     if len(model.data_shape) == 1:
-        save_toy_plot(model.generate(2500, seed=_SEED.value), _REFERENCE.value, os.path.join(out, "eval_samples.png"))
+        save_toy_plot(model.generate(2500, seed=_SEED.value), reference, os.path.join(out, "eval_samples.png"))
     else:
         save_grid(model.generate(64, seed=_SEED.value), os.path.join(out, "eval_samples.png"))
     print(json.dumps({k: v for k, v in results.items() if k != "protocol"}, indent=2))

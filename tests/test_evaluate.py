@@ -40,3 +40,16 @@ def test_cli_evaluates_a_run_directory(tmp_path):
     result = json.load(open(tmp_path / "run" / "eval_metrics.json"))
     assert result["model"].endswith("step_0000001.keras") and result["num_modes"] == 8
     assert (tmp_path / "run" / "eval_samples.png").exists()
+
+
+def test_cli_evaluates_a_preset_against_its_own_dataset(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "ganzoo.evaluate", "--preset=wgan-gp-ring8", "--metrics=toy",
+                           f"--out={tmp_path}"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.load(open(tmp_path / "eval_metrics.json"))
+    shipped = ganzoo.load("wgan-gp-ring8").preset["metrics"]
+    assert result["reference"] == "ring8" and result["modes"] == shipped["modes"]
+    assert abs(result["w1"] - shipped["w1"]) < 1e-6  # same 2,500 samples, seed 0
+    done = subprocess.run([sys.executable, "-m", "ganzoo.evaluate", "--preset=wgan-gp-ring8", "--metrics=toy"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0 and "--preset needs --out" in done.stderr
