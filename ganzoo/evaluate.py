@@ -105,7 +105,7 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
 def main(argv):
     del argv
     import ganzoo
-    from ganzoo.training import save_grid, save_toy_plot
+    from ganzoo.training import save_preview
 
     if bool(_MODEL.value) == bool(_PRESET.value):
         raise app.UsageError("Give exactly one of --model (run dir or .keras) and --preset (name, hf://, folder).")
@@ -129,10 +129,7 @@ def main(argv):
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "eval_metrics.json"), "w") as f:
         json.dump(results, f, indent=2)
-    if len(model.data_shape) == 1:
-        save_toy_plot(model.generate(2500, seed=_SEED.value), reference, os.path.join(out, "eval_samples.png"))
-    else:
-        save_grid(model.generate(64, seed=_SEED.value), os.path.join(out, "eval_samples.png"))
+    save_preview(model, reference, os.path.join(out, "eval_samples.png"), seed=_SEED.value)
     print(json.dumps({k: v for k, v in results.items() if k != "protocol"}, indent=2))
 
 

@@ -83,15 +83,6 @@ def write_model(model, path, *, float16=True):
     os.replace(tmp_path, path)
 
 
-def _save_samples_png(model, dataset, path):
-    from ganzoo.training import save_grid, save_toy_plot
-
-    if len(model.data_shape) == 1:
-        save_toy_plot(model.generate(2500, seed=0), dataset, path, "2,500 samples, seed 0")
-    else:
-        save_grid(model.generate(64, seed=0), path)
-
-
 def _metrics(model, dataset, data_dir, num_samples):
     from ganzoo.evaluate import evaluate
 
@@ -125,8 +116,7 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
         config = json.load(f)
     model = load_model(checkpoint)
     dataset, variant = config["dataset"], config["variant"]
-    out_root = out_root or presets_lib.artifacts_dir() or os.path.join(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))), "artifacts")
+    out_root = out_root or presets_lib.artifacts_dir() or presets_lib.REPO_ARTIFACTS
     folder = os.path.join(out_root, name)
     staging = folder + ".staging"
     shutil.rmtree(staging, ignore_errors=True)
@@ -149,7 +139,10 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     protocol = results.pop("protocol")
     metrics = {k: v for k, v in results.items()
                if isinstance(v, (int, float)) and k not in ("num_samples", "seed", "num_reference")}
-    _save_samples_png(shipped, dataset, os.path.join(staging, "samples.png"))
+    from ganzoo.training import save_preview
+
+    save_preview(shipped, dataset, os.path.join(staging, "samples.png"),
+                 title="2,500 samples, seed 0" if kind == "toy" else "")
     with open(os.path.join(staging, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
     config_file = f"zoo_configs/{variant}/{name[len(variant) + 1:].replace('-', '_')}.py"

@@ -31,7 +31,7 @@ from ganzoo.saving import LoadError, load_model, sha256
 ARTIFACTS_ENV = "GANZOO_ARTIFACTS"
 MODEL_FILE = "model.keras"
 METADATA_FILE = "metadata.json"
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
 
 
 class PresetError(LoadError):
@@ -81,7 +81,7 @@ def get_preset(name):
 
 def artifacts_dir():
     """Where preset folders live: $GANZOO_ARTIFACTS, else `artifacts/` of this source checkout (or None)."""
-    path = os.environ.get(ARTIFACTS_ENV) or os.path.join(_ROOT, "artifacts")
+    path = os.environ.get(ARTIFACTS_ENV) or REPO_ARTIFACTS
     return path if os.path.isdir(path) else None
 
 

@@ -28,7 +28,7 @@ def main(argv=None):
     if args.num < 1:
         parser.error("--num must be >= 1")
     import ganzoo
-    from ganzoo.training import save_grid, save_toy_plot
+    from ganzoo.training import save_sample_figure
 
     try:
         model = ganzoo.load(args.preset)
@@ -48,11 +48,9 @@ def main(argv=None):
     samples = model.generate(args.num, seed=args.seed, labels=labels)
     if args.out:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        if len(model.data_shape) == 1:
-            dataset = getattr(model, "preset", {}).get("dataset", "")
-            save_toy_plot(samples, dataset, args.out, f"{args.preset}, {args.num} samples, seed {args.seed}")
-        else:
-            save_grid(samples, args.out, columns=args.columns)
+        dataset = getattr(model, "preset", {}).get("dataset", "")
+        save_sample_figure(samples, dataset, args.out, f"{args.preset}, {args.num} samples, seed {args.seed}",
+                           columns=args.columns)
         print(f"wrote {args.out}")
     if args.npz:
         extra = {} if labels is None and not model.num_classes else {

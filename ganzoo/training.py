@@ -92,12 +92,22 @@ def save_toy_plot(points, dataset, path, title=""):
     plt.close(fig)
 
 
+def save_sample_figure(samples, dataset, path, title="", *, columns=8):
+    """Toy points (N, 2) as a scatter over the dataset's true modes; images (N, H, W, C) as a PNG grid."""
+    if np.ndim(samples) == 2:
+        save_toy_plot(samples, dataset, path, title)
+    else:
+        save_grid(samples, path, columns=columns)
+
+
+def save_preview(model, dataset, path, *, seed=0, title=""):
+    """The standard preview of a model: 2,500 toy points or an 8x8 image grid, for `seed`."""
+    save_sample_figure(model.generate(2500 if len(model.data_shape) == 1 else 64, seed=seed), dataset, path, title)
+
+
 def save_samples(model, config, path, step=None):
     samples = model.generate(config.num_grid_samples, seed=config.seed)
-    if len(model.data_shape) == 1:
-        save_toy_plot(samples, config.dataset, path, f"{config.variant} on {config.dataset}, step {step}")
-    else:
-        save_grid(samples, path)
+    save_sample_figure(samples, config.dataset, path, f"{config.variant} on {config.dataset}, step {step}")
 
 
 def plot_losses(jsonl_path, path):

@@ -21,6 +21,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 
 import numpy as np
 
@@ -60,7 +61,7 @@ def reference_stats(dataset, data_dir=None, *, features="inception", count=None,
     """`FeatureStats` of `count` training images of `dataset` (default: the whole training split).
 
     Looks in the shipped statistics, then the cache; computes and caches on a
-    miss. `images` (N, H, W, C) in [-1, 1] may be given instead of reading the
+    miss. `.path` of the result is the file it was read from or written to. `images` (N, H, W, C) in [-1, 1] may be given instead of reading the
     dataset (they are what the digest covers).
     """
     if images is None:
@@ -81,7 +82,9 @@ def reference_stats(dataset, data_dir=None, *, features="inception", count=None,
     for folder in (SHIPPED, cache):
         path = os.path.join(folder, name)
         if os.path.isfile(path):
-            return FeatureStats.load(path)
+            stats = FeatureStats.load(path)
+            stats.path = path
+            return stats
     stats = FeatureStats.from_features(feature_fn(images), {
         **protocol, "dataset": dataset, "split": "train", "count": count, "order_seed": seed,
         "images_sha256": images_digest,
@@ -89,7 +92,8 @@ def reference_stats(dataset, data_dir=None, *, features="inception", count=None,
     os.makedirs(cache, exist_ok=True)
     partial = os.path.join(cache, f".tmp_{os.getpid()}_{name}")
     stats.save(partial)
-    os.replace(partial, os.path.join(cache, name))
+    stats.path = os.path.join(cache, name)
+    os.replace(partial, stats.path)
     return stats
 
 
@@ -108,10 +112,10 @@ def main(argv=None):
         stats = reference_stats(args.dataset, features=features, images=images)
         print(json.dumps({"features": features, "count": stats.count, "protocol": stats.protocol}))
         if args.out:
-            _, protocol = _feature_fn(features, args.dataset)
             os.makedirs(args.out, exist_ok=True)
-            stats.save(os.path.join(args.out, stats_filename(
-                args.dataset, features, stats.count, stats.protocol["images_sha256"], protocol)))
+            target = os.path.join(args.out, os.path.basename(stats.path))
+            if not os.path.exists(target) or not os.path.samefile(stats.path, target):
+                shutil.copyfile(stats.path, target)
 
 
 if __name__ == "__main__":
