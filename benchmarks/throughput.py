@@ -6,9 +6,10 @@ Usage:
     python benchmarks/throughput.py --variants=wgan-gp --nets=toy --repeats=1 --steps=3 --out=/tmp/tp
 
 For each (variant, net) three worker processes are started one after the
-other: ganzoo (`model.fit`), baseline_keras (benchmarks/baselines/
-keras_wgan_gp.py) and baseline_torch (benchmarks/baselines/torch_wgan_gp.py,
-skipped when torch is not installed). Each builds its model, trains one step
+other: ganzoo (`model.fit`), baseline_keras (the variant's own plain Keras
+loop: benchmarks/baselines/keras_variants.py, keras_wgan_gp.py) and
+baseline_torch (benchmarks/baselines/torch_wgan_gp.py, skipped when torch is
+not installed). Each builds its model, trains one step
 (timed: time to first trained step), then a warm-up of --steps steps and one
 warm-up sampling call. Then, for every repeat, the parent asks them in turn
 (ganzoo, keras, torch) to train --steps steps and then to sample 1,000 images,
@@ -16,13 +17,13 @@ so drift in machine load hits all three alike (the order rotates every repeat,
 with a 1 s pause before each measurement); medians and min-max over repeats
 are reported, and the ganzoo/baseline ratios are per repeat (paired).
 
-The baseline of a variant is the Keras/PyTorch WGAN-GP loop when the variant
-has a discriminator penalty (wgan-gp, wgan-ct, dragan: double backprop),
-the NS-GAN loop otherwise, run with the variant's n_critic and critic
-normalisation on fresh default networks. Only wgan-gp and nsgan are the same
-algorithm as their baseline; for the other variants it is the nearest loop of
-the same cost class (wgan-ct's dropout/consistency term, EBGAN's autoencoder
-critic, WGAN's clipping are not in it).
+baseline_keras runs every variant's own algorithm (its losses, penalty,
+clipping, critic) in the keras.io guides' style on fresh networks from
+ganzoo's builders. baseline_torch exists for the WGAN-GP and NS-GAN loops
+only: a variant with a discriminator penalty (wgan-gp, wgan-ct, dragan: double
+backprop) is compared with the PyTorch WGAN-GP loop, the others with the
+NS-GAN loop, with the variant's n_critic and critic normalisation on default
+networks; only wgan-gp and nsgan are the same algorithm as that loop.
 
 Peak RSS is `ru_maxrss` of each worker; the parent imports neither TensorFlow
 nor PyTorch (nor numpy) while workers run, because a child's `ru_maxrss`
@@ -43,7 +44,7 @@ import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VARIANTS = ["gan", "nsgan", "lsgan", "wgan", "wgan-gp", "wgan-ct", "dragan", "sngan", "ebgan", "loss-sensitive"]
-# Variants whose loop is the same algorithm as their baseline's.
+# Variants whose loop is the same algorithm as baseline_torch's (baseline_keras: every variant).
 SAME_ALGORITHM = {"wgan-gp", "nsgan"}
 NETS = {
     "dcgan28": {"data_shape": [28, 28, 1], "batch": 64, "steps": 20, "quick_steps": 3},
@@ -211,12 +212,9 @@ class GanzooRunner(_KerasFitRunner):
 
 class KerasRunner(_KerasFitRunner):
     def __init__(self, spec):
-        from baselines import keras_wgan_gp
+        from baselines import keras_variants
 
-        super().__init__(spec, keras_wgan_gp.build(
-            spec["baseline"], spec["data_shape"], latent_dim=spec["latent_dim"],
-            n_critic=spec["n_critic"], normalization=spec["normalization"],
-        ))
+        super().__init__(spec, keras_variants.build(spec["variant"], spec["data_shape"], latent_dim=spec["latent_dim"]))
 
     def sample(self, n):
         import numpy as np
@@ -248,7 +246,7 @@ class TorchRunner:
         self.model.sample(n)
 
     def flops_per_step(self):
-        return None  # same algorithm and nets as baseline_keras: its count is used
+        return None  # baseline_keras' count is used where the algorithm is the same (wgan-gp, nsgan)
 
     def versions(self):
         import torch
@@ -387,7 +385,7 @@ def run_case(variant, net, steps, repeats, torch_skip):
     for framework, w in workers.items():
         steps_per_s = [steps / s for s in seconds[framework]]
         flops = finished[framework]["flops_per_step"]
-        if flops is None and "keras" in finished:
+        if flops is None and "keras" in finished and variant in SAME_ALGORITHM:
             flops = finished["keras"]["flops_per_step"]
         results[framework] = {
             "steps_per_s": stats(steps_per_s),
@@ -474,7 +472,7 @@ def fmt(s, digits=0):
 
 def print_case(entry, peak):
     print(f"{entry['variant']}/{entry['net']}: batch {entry['batch']}, n_critic {entry['n_critic']}, "
-          f"baseline {entry['baseline']} (D norm {entry['normalization']})", flush=True)
+          f"torch baseline {entry['baseline']} (D norm {entry['normalization']})", flush=True)
     for framework, r in entry["frameworks"].items():
         flops = r["gflops_per_s"]
         achieved = "" if flops is None else f", {flops['median']:.1f} GFLOP/s ({100 * flops['median'] / peak:.0f}% of peak)"
@@ -510,7 +508,7 @@ def plot(results, path):
             label = framework if framework == "ganzoo" else f"baseline_{framework}"
             ax.bar(xs, heights, width, yerr=errors, capsize=2, color=colors[framework], label=label)
         ax.set_xticks(range(len(cases)))
-        ax.set_xticklabels([f"{e['variant']}\n(vs {e['baseline']})" for e in cases], fontsize=8)
+        ax.set_xticklabels([f"{e['variant']}\n(torch: {e['baseline']})" for e in cases], fontsize=8)
         ax.set_ylabel("real images/s through D")
         ax.set_title(f"{net}, batch {cases[0]['batch']}: median, bars min-max over {results['config']['repeats']} repeats", fontsize=9)
         ax.legend(fontsize=8)
@@ -521,28 +519,34 @@ def plot(results, path):
 
 
 BASELINES_TEXT = """\
-**baseline_keras** (`benchmarks/baselines/keras_wgan_gp.py`): a plain Keras 3 `keras.Model` whose
-`train_step` is written as in the keras.io "WGAN-GP overriding `Model.train_step`" guide:
-`tf.GradientTape`, a Python `for` loop over the critic steps, the generator's forward pass inside the
-critic's tape and the gradient penalty in a nested tape, with alpha ~ U[0, 1] per example (the guide
-draws N(0, 1)); λ = 10, Adam(1e-4, 0, 0.9). The NS-GAN loop is the same skeleton with
-`BinaryCrossentropy(from_logits=True)` and Adam(2e-4, 0.5). Networks: fresh copies built by
-`ganzoo.networks` with the variant's critic normalisation; trained with `fit` on the same dataset.
+**baseline_keras**: every variant's own algorithm as a plain Keras 3 `keras.Model` written from the
+keras.io guides. wgan-gp (`benchmarks/baselines/keras_wgan_gp.py`) is the "WGAN-GP overriding
+`Model.train_step`" guide's loop: `tf.GradientTape`, a Python `for` loop over the critic steps, the
+generator's forward pass inside the critic's tape and the gradient penalty in a nested tape, with
+alpha ~ U[0, 1] per example (the guide draws N(0, 1)); λ = 10, Adam(1e-4, 0, 0.9); nsgan is the same
+skeleton with `BinaryCrossentropy(from_logits=True)` and Adam(2e-4, 0.5). The other variants
+(`benchmarks/baselines/keras_variants.py`) are that skeleton with the lines their paper changes,
+written in TensorFlow without ganzoo's losses or penalties: the minimax loss, least squares, hinge
+(sngan, on spectrally normalised critics), WGAN's clipping of every critic weight after each update,
+DRAGAN's penalty at perturbed real points, CT-GAN's consistency term on two dropout passes of the
+critic (added to the guide's WGAN-GP penalty), EBGAN's energy margin and pull-away term on the
+autoencoder critic, the loss-sensitive margin with L = softplus(D). Optimizers and n_critic are the
+papers' (the same as ganzoo's defaults). Networks: fresh copies built by ganzoo's builders for the
+variant (`from_data_shape`: same widths, normalisation, dropout, autoencoder critic); trained with
+`fit` on the same dataset. So ganzoo/keras is ganzoo's loop against the same algorithm written by
+hand, for every variant.
 
 **baseline_torch** (`benchmarks/baselines/torch_wgan_gp.py`): PyTorch eager, the same nets rebuilt
 layer by layer (widths read from `ganzoo.networks.DCGAN_SPECS`; 4x4 stride-2 convs with padding 1 =
 Keras' "same" sizes; Keras' BN/LN epsilons and momentum), default threading. WGAN-GP as in common
 PyTorch code: fakes under `no_grad` for the critic, `autograd.grad(create_graph=True)` for the
 penalty, critic frozen (`requires_grad_(False)`) during the generator update. NS-GAN with
-`binary_cross_entropy_with_logits`. Its FLOPs per step are taken to be baseline_keras' (same
-algorithm and nets).
-
-**Which baseline**: variants with a discriminator penalty (wgan-gp, wgan-ct, dragan) are compared
-with the WGAN-GP loops, the others with the NS-GAN loops, always with the variant's n_critic and
-critic normalisation. Only wgan-gp and nsgan (marked ✓) run the same algorithm as their baseline;
-for the others the baseline is the nearest loop of the same cost class (WGAN's clipping, wgan-ct's
-dropout and consistency term, EBGAN's autoencoder critic, loss-sensitive's margin are not in it),
-so their ratio includes the cost of what the variant adds."""
+`binary_cross_entropy_with_logits`. Only these two loops exist in PyTorch here: variants with a
+discriminator penalty (wgan-gp, wgan-ct, dragan) are compared with the WGAN-GP loop, the others with
+the NS-GAN loop, with the variant's n_critic and critic normalisation. Only wgan-gp and nsgan (marked
+✓) run the same algorithm as their torch baseline; for the others ganzoo/torch includes the cost of
+what the variant adds (WGAN's clipping, wgan-ct's dropout passes and consistency term, EBGAN's
+autoencoder critic, ...) and is shown for scale, not as a like-for-like ratio."""
 
 
 def write_report(results, path, png_path, command):
@@ -578,7 +582,7 @@ def write_report(results, path, png_path, command):
         "repeat (paired), > 1 means ganzoo is faster; 'best' is fastest repeat over fastest repeat. GFLOP/s: ganzoo's FLOPs per step x its steps/s, and the "
         "share of the fp32 peak.",
         "",
-        "| variant | net | n_critic | baseline (D norm) | ganzoo img/s | keras img/s | torch img/s | ganzoo/keras | ganzoo/torch | GFLOP/step (ganzoo / baseline) | ganzoo GFLOP/s (% peak) |",
+        "| variant | net | n_critic | torch baseline (D norm) | ganzoo img/s | keras img/s | torch img/s | ganzoo/keras | ganzoo/torch | GFLOP/step (ganzoo / baseline) | ganzoo GFLOP/s (% peak) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e in results["cases"]:
