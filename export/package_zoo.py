@@ -25,6 +25,9 @@ DATA = {
 def networks(config):
     if config["dataset"] in ("ring8", "grid25"):
         return "3x256 ReLU MLPs" + (" (autoencoder critic 2x256 each way)" if config["variant"] == "ebgan" else "")
+    if config["variant"] == "ebgan":
+        return ("a small DCGAN-28 generator (64-32 channels, 64-d latent) and an autoencoder critic "
+                "(conv 16-32 encoder, 16-d code, mirrored decoder)")
     return "a small DCGAN-28 (generator 64-32 channels, critic 32-64, 64-d latent)"
 
 

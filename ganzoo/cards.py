@@ -139,9 +139,12 @@ LEADERBOARD_END = "<!-- leaderboard:end -->"
 _TABLES = [
     ("Toy data", ("ring8", "grid25"), [("modes", "modes covered"), ("high_quality", "high quality"),
                                        ("reverse_kl", "reverse KL"), ("w1", "W1")]),
-    ("MNIST / Fashion-MNIST", ("mnist", "fashion_mnist"), [("classes_covered", "classes"),
-                                                          ("class_kl", "class KL"),
-                                                          ("classifier_fid", "classifier-FID")]),
+    ("MNIST", ("mnist",), [("classes_covered", "classes"), ("class_kl", "class KL"),
+                           ("classifier_fid", "classifier-FID")]),
+    ("Fashion-MNIST", ("fashion_mnist",), [("classes_covered", "classes"), ("class_kl", "class KL"),
+                                           ("classifier_fid", "classifier-FID")]),
+    ("Stacked-MNIST", ("stackedmnist",), [("stacked_modes", "modes"), ("stacked_kl", "KL")]),
+    ("CIFAR-10", ("cifar10",), [("fid", "FID"), ("kid", "KID"), ("precision", "precision"), ("recall", "recall")]),
 ]
 
 
@@ -153,15 +156,59 @@ def _cell(key, entry):
         return f"{value}/{entry['metrics'].get('num_modes', '?')}"
     if key == "classes_covered":
         return f"{value}/{entry['metrics'].get('num_classes', 10)}"
+    if key == "stacked_modes":
+        return f"{value}/1000"
     if key == "high_quality":
         return f"{100 * value:.1f} %"
     return f"{value:.3g}"
 
 
+# The zoo at a glance: one column per dataset, the metrics each cell shows.
+_MATRIX = [
+    ("ring8", "ring8: modes · HQ · W1", ("modes", "high_quality", "w1")),
+    ("grid25", "grid25: modes · HQ · W1", ("modes", "high_quality", "w1")),
+    ("mnist", "MNIST: classes · class KL · cFID", ("classes_covered", "class_kl", "classifier_fid")),
+    ("fashion_mnist", "Fashion: classes · class KL · cFID", ("classes_covered", "class_kl", "classifier_fid")),
+    ("stackedmnist", "Stacked-MNIST: modes · KL", ("stacked_modes", "stacked_kl")),
+    ("cifar10", "CIFAR-10: FID · KID", ("fid", "kid")),
+]
+
+
+def _row_name(entry):
+    return entry["variant"] + (" (conditional)" if entry.get("num_classes") else "")
+
+
+def variant_matrix_markdown(registry):
+    """Variants x datasets: each cell the preset's headline metrics, '·' separated; blank = not trained."""
+    columns = [c for c in _MATRIX if any(e["dataset"] == c[0] for e in registry.values())]
+    rows = {}
+    for name, entry in registry.items():
+        rows.setdefault(_row_name(entry), {})[entry["dataset"]] = (name, entry)
+    lines = ["| variant | " + " | ".join(title for _, title, _ in columns) + " |",
+             "|---" * (len(columns) + 1) + "|"]
+    for row in sorted(rows):
+        cells = []
+        for dataset, _, keys in columns:
+            if dataset not in rows[row]:
+                cells.append("")
+                continue
+            name, entry = rows[row][dataset]
+            cells.append(f"[{' · '.join(_cell(k, entry) for k in keys)}](MODEL_CARDS.md#{name})")
+        lines.append(f"| {row} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def leaderboard_markdown():
-    """The README's preset tables, one per kind of data, each headed by its protocol."""
+    """The README's preset tables: variants x datasets, then one table per kind of data with its protocol."""
     registry = {n: e for n, e in presets_lib.registry().items() if not e.get("unavailable")}
-    parts = []
+    parts = [
+        "**The zoo at a glance** (each cell links to the preset's card; blank: not trained yet; "
+        "HQ = high-quality samples, cFID = classifier-FID; protocols in the tables below). "
+        "Same budget and networks for every variant on a dataset.",
+        "",
+        variant_matrix_markdown(registry),
+        "",
+    ]
     for title, datasets, columns in _TABLES:
         rows = {n: e for n, e in registry.items() if e["dataset"] in datasets}
         if not rows:

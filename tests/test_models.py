@@ -241,3 +241,15 @@ def test_network_widths_set_every_layer(variant, data_shape, g_widths, d_widths,
     assert tuple(kernels[:-1]) == d_widths  # the last kernel is the (.., 1) logit
     with pytest.raises(ValueError, match="layer widths"):
         ganzoo.models.build(variant, (28, 28, 1), generator_widths=(64,))
+
+
+def test_ebgan_code_dim_sizes_the_autoencoder_and_is_refused_elsewhere():
+    model = ganzoo.models.build("ebgan", (28, 28, 1), latent_dim=64, discriminator_widths=(16, 32), code_dim=16)
+    energy, code = model.discriminator(np.zeros((2, 28, 28, 1), "float32"))
+    assert energy.shape == (2,) and code.shape == (2, 16)
+    # enc 1->16->32 (4x4 kernels), BN(32), 7*7*32 -> 16 -> 7*7*32 dense, dec 32->16, BN(16), 16->1
+    expected = (16 * 16 + 16) + (16 * 32 * 16 + 32) + 4 * 32 + (1568 * 16 + 16) + (16 * 1568 + 1568) \
+        + (32 * 16 * 16 + 16) + 4 * 16 + (16 * 16 + 1)
+    assert model.discriminator.count_params() == expected
+    with pytest.raises(ValueError, match="code_dim is an option of EBGAN"):
+        ganzoo.models.build("wgan-gp", (28, 28, 1), code_dim=16)

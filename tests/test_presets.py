@@ -153,6 +153,23 @@ def test_model_cards_are_generated_from_the_registry_and_not_stale():
         assert f"## {name}" in text and f"artifacts/{name}/samples.png" in text
 
 
+def test_leaderboard_matrix_puts_each_preset_in_its_variant_row_and_dataset_column():
+    registry = {
+        "a-ring8": {"variant": "a", "dataset": "ring8", "num_classes": None,
+                    "metrics": {"modes": 8, "num_modes": 8, "high_quality": 0.5, "w1": 0.25}},
+        "b-mnist28": {"variant": "b", "dataset": "mnist", "num_classes": None,
+                      "metrics": {"classes_covered": 9, "class_kl": 0.5, "classifier_fid": 12.0}},
+        "b-mnist28-cond": {"variant": "b", "dataset": "mnist", "num_classes": 10,
+                           "metrics": {"classes_covered": 10, "class_kl": 0.01, "classifier_fid": 3.0}},
+    }
+    lines = cards.variant_matrix_markdown(registry).splitlines()
+    assert lines[0] == "| variant | ring8: modes · HQ · W1 | MNIST: classes · class KL · cFID |"
+    assert lines[2] == "| a | [8/8 · 50.0 % · 0.25](MODEL_CARDS.md#a-ring8) |  |"
+    assert lines[3] == "| b |  | [9/10 · 0.5 · 12](MODEL_CARDS.md#b-mnist28) |"
+    assert lines[4] == "| b (conditional) |  | [10/10 · 0.01 · 3](MODEL_CARDS.md#b-mnist28-cond) |"
+    assert len(lines) == 5
+
+
 def run_sample(*args):
     return subprocess.run([sys.executable, "-m", "ganzoo.sample", *args], capture_output=True, text=True,
                           timeout=300, cwd=ROOT)

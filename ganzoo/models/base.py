@@ -95,7 +95,7 @@ class BaseGAN(keras.Model):
         net_options = dict(cls.discriminator_options)
         if len(data_shape) == 1 and net_options.get("normalization") == "batch":
             net_options["normalization"] = "none"  # toy MLP critics have no batch norm (VEEGAN, PacGAN)
-        for key in ("normalization", "dropout"):
+        for key in ("normalization", "dropout", "code_dim"):
             if key in overrides:
                 net_options[key] = overrides.pop(key)
         generator_widths = overrides.pop("generator_widths", None) or None
@@ -108,6 +108,8 @@ class BaseGAN(keras.Model):
 
     @classmethod
     def default_discriminator(cls, data_shape, num_classes, **options):
+        if options.pop("code_dim", None) is not None:
+            raise ValueError(f"code_dim is an option of EBGAN's autoencoder critic, not of {cls.__name__}.")
         return networks.default_discriminator(data_shape, num_classes, **options)
 
     def default_optimizers(self):

@@ -51,7 +51,8 @@ class EBGAN(BaseGAN):
 
     @classmethod
     def default_discriminator(cls, data_shape, num_classes, **options):
-        return networks.autoencoder_discriminator(data_shape, widths=options.get("widths"))
+        return networks.autoencoder_discriminator(data_shape, widths=options.get("widths"),
+                                                  code_dim=options.get("code_dim"))
 
     def discriminator_loss(self, real, fake, real_logits, fake_logits):
         return losses.energy_based_discriminator_loss(real_logits, fake_logits, self.margin)
