@@ -198,6 +198,31 @@ def variant_matrix_markdown(registry):
     return "\n".join(lines)
 
 
+# Published numbers of the anchors, transcribed from the papers' tables (their networks, budgets and
+# feature nets, not ganzoo's): shown beside the zoo, never mixed into its tables.
+PUBLISHED = """\
+**Published numbers (theirs, not ganzoo's).** CIFAR-10, unsupervised, from the papers' own tables;
+their networks, budgets (GPU runs) and evaluation protocols (Inception score and FID by the
+papers' sample counts). ganzoo has no CIFAR-10 preset yet (it needs a GPU session); when it does,
+its numbers sit in the CIFAR-10 table above, measured on a JPEG q75 copy, so not directly comparable.
+
+| source | model | Inception score | FID |
+|---|---|---|---|
+| Miyato et al. 2018 (SNGAN), Table 2, standard CNN | weight clipping (WGAN) | 6.41 ± .11 | 42.6 |
+| Miyato et al. 2018, Table 2, standard CNN | WGAN-GP | 6.68 ± .06 | 40.2 |
+| Miyato et al. 2018, Table 2, standard CNN | GAN-GP | 6.93 ± .08 | 37.7 |
+| Miyato et al. 2018, Table 2, standard CNN | SN-GAN | 7.42 ± .08 | 29.3 |
+| Miyato et al. 2018, Table 2, standard CNN | SN-GAN, hinge loss (eq. 17) | 7.58 ± .12 | 25.5 |
+| Miyato et al. 2018, Table 2, ResNet | SN-GAN, hinge loss | 8.22 ± .05 | 21.7 ± .21 |
+| Gulrajani et al. 2017 (WGAN-GP), Table 3, ResNet | WGAN-GP | 7.86 ± .07 | - |
+
+Toy and Stacked-MNIST anchors (VEEGAN, Srivastava et al. 2017, Table 1; PacGAN, Lin et al. 2018,
+Tables 1-3) use the same mode / high-quality protocol as ganzoo's toy metrics (2,500 samples; 26,000
+for Stacked-MNIST) with their own MLP / DCGAN networks and budgets; their tables are not transcribed
+here because no text copy of them could be checked from this machine (the authors publish them as
+images), so compare against the papers directly."""
+
+
 def leaderboard_markdown():
     """The README's preset tables: variants x datasets, then one table per kind of data with its protocol."""
     registry = {n: e for n, e in presets_lib.registry().items() if not e.get("unavailable")}
@@ -225,6 +250,7 @@ def leaderboard_markdown():
             parts.append(f"| [{name}](MODEL_CARDS.md#{name}) | {entry['steps']:,} x {entry['batch_size']} | {cells} "
                          f"| [png](artifacts/{name}/samples.png) |")
         parts.append("")
+    parts.append(PUBLISHED)
     return "\n".join(parts).strip() + "\n"
 
 
