@@ -28,6 +28,33 @@ PRESETS = {'lsgan-grid25': {'batch_size': 128,
                   'steps': 3000,
                   'variant': 'lsgan',
                   'weights_dtype': 'float16'},
+ 'lsgan-mnist28': {'batch_size': 64,
+                   'command': 'ganzoo-train --config=zoo_configs/lsgan/mnist28.py '
+                              '--workdir=runs/lsgan-mnist28 --config.data_dir=<local copy>',
+                   'config': 'zoo_configs/lsgan/mnist28.py',
+                   'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                   'data_shape': [28, 28, 1],
+                   'dataset': 'mnist',
+                   'description': 'LSGAN: linear D output, least-squares targets (a, b, c) = (0, 1, 1). '
+                                  'Trained on MNIST, a small DCGAN-28 (generator 64-32 channels, critic '
+                                  '32-64, 64-d latent).',
+                   'files': {'model.keras': '307635779720028395e4c9ceb7651a5f8044c82a5530fdc9203b1a26e842de53'},
+                   'hub_repo_id': 'ganzoo/lsgan-mnist28',
+                   'latent_dim': 64,
+                   'metrics': {'class_kl': 0.06606226348738761,
+                               'classes_covered': 10,
+                               'classifier_fid': 69.96104579529242,
+                               'num_classes': 10},
+                   'metrics_samples': 10000,
+                   'num_classes': None,
+                   'parameters': {'discriminator': 36769, 'generator': 234369},
+                   'protocol': {'modes': 'mnist classifier (test accuracy 0.9942, sha256 b2651bca11c7): a '
+                                         'class is covered when predicted at least once; KL of the '
+                                         "predicted-class histogram to uniform; FID on its 128-d 'features' "
+                                         'layer'},
+                   'steps': 5000,
+                   'variant': 'lsgan',
+                   'weights_dtype': 'float16'},
  'lsgan-ring8': {'batch_size': 128,
                  'command': 'ganzoo-train --config=zoo_configs/lsgan/ring8.py --workdir=runs/lsgan-ring8',
                  'config': 'zoo_configs/lsgan/ring8.py',

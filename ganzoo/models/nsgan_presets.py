@@ -28,6 +28,33 @@ PRESETS = {'nsgan-grid25': {'batch_size': 128,
                   'steps': 3000,
                   'variant': 'nsgan',
                   'weights_dtype': 'float16'},
+ 'nsgan-mnist28': {'batch_size': 64,
+                   'command': 'ganzoo-train --config=zoo_configs/nsgan/mnist28.py '
+                              '--workdir=runs/nsgan-mnist28 --config.data_dir=<local copy>',
+                   'config': 'zoo_configs/nsgan/mnist28.py',
+                   'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                   'data_shape': [28, 28, 1],
+                   'dataset': 'mnist',
+                   'description': 'Non-saturating GAN: G minimises -E[log D(G(z))] (Goodfellow et al. 2014, '
+                                  '§3). Trained on MNIST, a small DCGAN-28 (generator 64-32 channels, critic '
+                                  '32-64, 64-d latent).',
+                   'files': {'model.keras': 'c628c5feb7930aaf1efc41c49a74a7700dfe5986ab69ec8db4fea0c59c2119d0'},
+                   'hub_repo_id': 'ganzoo/nsgan-mnist28',
+                   'latent_dim': 64,
+                   'metrics': {'class_kl': 0.059229846203066,
+                               'classes_covered': 10,
+                               'classifier_fid': 60.574748116791966,
+                               'num_classes': 10},
+                   'metrics_samples': 10000,
+                   'num_classes': None,
+                   'parameters': {'discriminator': 36769, 'generator': 234369},
+                   'protocol': {'modes': 'mnist classifier (test accuracy 0.9942, sha256 b2651bca11c7): a '
+                                         'class is covered when predicted at least once; KL of the '
+                                         "predicted-class histogram to uniform; FID on its 128-d 'features' "
+                                         'layer'},
+                   'steps': 5000,
+                   'variant': 'nsgan',
+                   'weights_dtype': 'float16'},
  'nsgan-ring8': {'batch_size': 128,
                  'command': 'ganzoo-train --config=zoo_configs/nsgan/ring8.py --workdir=runs/nsgan-ring8',
                  'config': 'zoo_configs/nsgan/ring8.py',
