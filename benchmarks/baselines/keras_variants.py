@@ -11,7 +11,7 @@ normalisation, dropout, autoencoder critic), so the benchmark compares
 training loops, not architectures. Optimizers are the papers' (the same as
 ganzoo's defaults).
 
-wgan-gp and nsgan keep their loops in keras_wgan_gp.py (the guide's code).
+wgan-gp's loop is the WGAN-GP guide's code, in keras_wgan_gp.py.
 """
 
 import keras
@@ -19,7 +19,7 @@ import tensorflow as tf
 
 import ganzoo
 
-from baselines.keras_wgan_gp import NSGAN, WGANGP
+from baselines.keras_wgan_gp import WGANGP
 
 
 VARIANTS = ["gan", "nsgan", "lsgan", "wgan", "wgan-gp", "wgan-ct", "dragan", "sngan", "ebgan", "loss-sensitive"]
@@ -67,6 +67,21 @@ class KerasGAN(keras.Model):
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
         return {"d_loss": d_loss, "g_loss": g_loss}
+
+
+class NSGAN(KerasGAN):
+    """The DCGAN guide's losses: BinaryCrossentropy(from_logits=True) against ones / zeros."""
+
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile(d_optimizer, g_optimizer)
+        self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def d_loss(self, real, fake, real_logits, fake_logits):
+        return self.loss_fn(tf.ones_like(real_logits), real_logits) + self.loss_fn(
+            tf.zeros_like(fake_logits), fake_logits)
+
+    def g_loss(self, fake_logits):
+        return self.loss_fn(tf.ones_like(fake_logits), fake_logits)
 
 
 class MinimaxGAN(KerasGAN):
