@@ -222,10 +222,13 @@ def _check_config(config):
     for key in ("steps", "batch_size", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints"):
         if config[key] < 1:
             raise ValueError(f"config.{key} must be >= 1, got {config[key]}.")
-    if config.eval_every and (config.eval_every % config.log_every
-                              or config.dataset not in ("mnist", "fashion_mnist", "ring8", "grid25")):
-        raise ValueError("eval_every must be a multiple of log_every, on mnist, fashion_mnist, ring8 or grid25; got "
-                         f"eval_every={config.eval_every}, log_every={config.log_every}, dataset={config.dataset!r}.")
+    if config.eval_every and config.eval_every % config.log_every:
+        raise ValueError(f"config.eval_every must be a multiple of config.log_every; got eval_every="
+                         f"{config.eval_every}, log_every={config.log_every}.")
+    if config.eval_every and config.dataset not in ("mnist", "fashion_mnist", "ring8", "grid25"):
+        raise ValueError(f"config.eval_every: in-training evaluation exists for mnist, fashion_mnist, ring8 and "
+                         f"grid25, not {config.dataset!r}; set --config.eval_every=0 and run ganzoo-eval on the "
+                         "finished run.")
 
 
 class _Evaluator:

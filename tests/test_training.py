@@ -256,8 +256,18 @@ def test_eval_every_logs_domain_metrics_beside_the_losses(path, metric, tmp_path
     assert metric not in rows[1]  # step 3 is logged as the last step, not evaluated
     with config.unlocked():
         config.eval_every = 3
-    with pytest.raises(ValueError, match="multiple of log_every"):
+    with pytest.raises(ValueError, match="multiple of config.log_every"):
         training.train_and_evaluate(config, str(tmp_path / "bad"))
+    assert not os.path.exists(tmp_path / "bad")
+
+
+def test_in_training_evaluation_on_a_dataset_without_it_is_refused_before_anything_is_written(tmp_path):
+    config = load_config("zoo_configs/wgan-gp/stackedmnist28.py")
+    with config.unlocked():
+        config.eval_every = config.log_every
+    with pytest.raises(ValueError, match="not 'stackedmnist'; set --config.eval_every=0"):
+        training.train_and_evaluate(config, str(tmp_path / "run"))
+    assert not os.path.exists(tmp_path / "run")
 
 
 def test_each_logged_value_is_the_mean_of_its_window(tmp_path):
