@@ -12,7 +12,7 @@ from ganzoo import presets as presets_lib
 METRIC_NAMES = {
     "modes": "modes covered", "num_modes": "modes in the data", "high_quality": "high-quality samples", "reverse_kl": "reverse KL (modes)",
     "w1": "W1 (exact EMD)", "classes_covered": "classes covered", "class_kl": "KL(class histogram || uniform)",
-    "classifier_fid": "classifier-FID", "stacked_modes": "Stacked-MNIST modes (of 1000)",
+    "classifier_fid": "classifier-FID", "label_accuracy": "label accuracy (conditional)", "stacked_modes": "Stacked-MNIST modes (of 1000)",
     "stacked_kl": "Stacked-MNIST KL", "fid": "FID", "kid": "KID", "precision": "precision", "recall": "recall",
 }
 INTENDED_USE = (
@@ -140,9 +140,11 @@ _TABLES = [
     ("Toy data", ("ring8", "grid25"), [("modes", "modes covered"), ("high_quality", "high quality"),
                                        ("reverse_kl", "reverse KL"), ("w1", "W1")]),
     ("MNIST", ("mnist",), [("classes_covered", "classes"), ("class_kl", "class KL"),
-                           ("classifier_fid", "classifier-FID")]),
+                           ("classifier_fid", "classifier-FID"),
+                           ("label_accuracy", "label accuracy")]),
     ("Fashion-MNIST", ("fashion_mnist",), [("classes_covered", "classes"), ("class_kl", "class KL"),
-                                           ("classifier_fid", "classifier-FID")]),
+                                           ("classifier_fid", "classifier-FID"),
+                                           ("label_accuracy", "label accuracy")]),
     ("Stacked-MNIST", ("stackedmnist",), [("stacked_modes", "modes"), ("stacked_kl", "KL")]),
     ("CIFAR-10", ("cifar10",), [("fid", "FID"), ("kid", "KID"), ("precision", "precision"), ("recall", "recall")]),
 ]
@@ -158,7 +160,7 @@ def _cell(key, entry):
         return f"{value}/{entry['metrics'].get('num_classes', 10)}"
     if key == "stacked_modes":
         return f"{value}/1000"
-    if key == "high_quality":
+    if key in ("high_quality", "label_accuracy"):
         return f"{100 * value:.1f} %"
     return f"{value:.3g}"
 

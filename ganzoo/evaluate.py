@@ -72,10 +72,18 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
         elif reference in ("mnist", "fashion_mnist"):
             from ganzoo.metrics.classifier import Classifier, domain_metrics
 
-            domain = domain_metrics(model.generate(num_samples, seed=seed),
-                                    reference_images(reference, data_dir, num_samples, seed), Classifier(reference))
+            classifier = Classifier(reference)
+            samples = model.generate(num_samples, seed=seed)
+            domain = domain_metrics(samples, reference_images(reference, data_dir, num_samples, seed), classifier)
             results["protocol"]["modes"] = domain.pop("protocol")
             results.update(domain)
+            if getattr(model, "num_classes", None):
+                # generate's default labels are 0, 1, ..., K-1, 0, 1, ...: balanced by construction,
+                # so class coverage says little; whether each sample shows its label does
+                asked = np.arange(num_samples) % model.num_classes
+                results["label_accuracy"] = float(np.mean(classifier.predict(samples) == asked))
+                results["protocol"]["modes"] += ("; label accuracy = share of samples the classifier assigns to "
+                                                 "the label they were generated for (labels 0..K-1 cycled)")
         else:
             raise ValueError(f"No mode metric for {reference!r}; 'modes' needs mnist, fashion_mnist or stackedmnist.")
     feature_metrics = [m for m in ("fid", "kid", "pr") if m in metrics]

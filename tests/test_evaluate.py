@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import ganzoo
@@ -53,3 +54,36 @@ def test_cli_evaluates_a_preset_against_its_own_dataset(tmp_path):
     done = subprocess.run([sys.executable, "-m", "ganzoo.evaluate", "--preset=wgan-gp-ring8", "--metrics=toy"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode != 0 and "--preset needs --out" in done.stderr
+
+
+class _LabelledImages:
+    """A stand-in conditional generator: returns real digits for the labels 0, 1, ..., 9, 0, ..."""
+
+    num_classes = 10
+
+    def __init__(self, images, labels, shuffle):
+        self.images, self.labels, self.shuffle = images, labels, shuffle
+
+    def generate(self, n, seed=None):
+        asked = np.arange(n) % 10
+        rng = np.random.default_rng(seed)
+        picks = [rng.choice(np.flatnonzero(self.labels == k)) for k in asked]
+        if self.shuffle:  # images no longer match the labels they were asked for
+            picks = rng.permutation(picks)
+        return self.images[picks]
+
+
+def test_conditional_models_get_label_accuracy():
+    from ganzoo.data import make_dataset
+
+    ds, _, _ = make_dataset("mnist", 2000, data_dir=MNIST, conditional=True, seed=0)
+    images, labels = (np.asarray(t) for t in next(iter(ds)))
+    faithful = evaluate(_LabelledImages(images, labels, False), "mnist", data_dir=MNIST, num_samples=500)
+    shuffled = evaluate(_LabelledImages(images, labels, True), "mnist", data_dir=MNIST, num_samples=500)
+    assert faithful["label_accuracy"] > 0.97  # the classifier's test accuracy is 0.9942
+    assert 0.03 < shuffled["label_accuracy"] < 0.2  # chance is 0.1
+    assert faithful["classes_covered"] == shuffled["classes_covered"] == 10
+    assert "label accuracy" in faithful["protocol"]["modes"]
+    unconditional = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=MNIST,
+                             num_samples=100)
+    assert "label_accuracy" not in unconditional

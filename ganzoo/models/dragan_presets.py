@@ -29,6 +29,33 @@ PRESETS = {'dragan-grid25': {'batch_size': 128,
                    'steps': 3000,
                    'variant': 'dragan',
                    'weights_dtype': 'float16'},
+ 'dragan-mnist28': {'batch_size': 64,
+                    'command': 'ganzoo-train --config=zoo_configs/dragan/mnist28.py '
+                               '--workdir=runs/dragan-mnist28 --config.data_dir=<local copy>',
+                    'config': 'zoo_configs/dragan/mnist28.py',
+                    'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                    'data_shape': [28, 28, 1],
+                    'dataset': 'mnist',
+                    'description': 'DRAGAN: non-saturating GAN plus a gradient penalty near the data. '
+                                   'Trained on MNIST, a small DCGAN-28 (generator 64-32 channels, critic '
+                                   '32-64, 64-d latent).',
+                    'files': {'model.keras': '5d1bfeb95bc0c01c60075400cd5e0e2ea7a0a949a327f16a302c91e435dec04a'},
+                    'hub_repo_id': 'ganzoo/dragan-mnist28',
+                    'latent_dim': 64,
+                    'metrics': {'class_kl': 0.040065345146467334,
+                                'classes_covered': 10,
+                                'classifier_fid': 67.10791603944358,
+                                'num_classes': 10},
+                    'metrics_samples': 10000,
+                    'num_classes': None,
+                    'parameters': {'discriminator': 42785, 'generator': 234369},
+                    'protocol': {'modes': 'mnist classifier (test accuracy 0.9942, sha256 b2651bca11c7): a '
+                                          'class is covered when predicted at least once; KL of the '
+                                          "predicted-class histogram to uniform; FID on its 128-d 'features' "
+                                          'layer'},
+                    'steps': 5000,
+                    'variant': 'dragan',
+                    'weights_dtype': 'float16'},
  'dragan-ring8': {'batch_size': 128,
                   'command': 'ganzoo-train --config=zoo_configs/dragan/ring8.py --workdir=runs/dragan-ring8',
                   'config': 'zoo_configs/dragan/ring8.py',
