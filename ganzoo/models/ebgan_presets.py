@@ -29,6 +29,34 @@ PRESETS = {'ebgan-grid25': {'batch_size': 128,
                   'steps': 3000,
                   'variant': 'ebgan',
                   'weights_dtype': 'float16'},
+ 'ebgan-mnist28': {'batch_size': 64,
+                   'command': 'ganzoo-train --config=zoo_configs/ebgan/mnist28.py '
+                              '--workdir=runs/ebgan-mnist28 --config.data_dir=<local copy>',
+                   'config': 'zoo_configs/ebgan/mnist28.py',
+                   'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                   'data_shape': [28, 28, 1],
+                   'dataset': 'mnist',
+                   'description': 'EBGAN: an autoencoder discriminator whose reconstruction error is an '
+                                  'energy. Trained on MNIST, a small DCGAN-28 generator (64-32 channels, '
+                                  '64-d latent) and an autoencoder critic (conv 16-32 encoder, 16-d code, '
+                                  'mirrored decoder).',
+                   'files': {'model.keras': 'fe52b5797a54247b9b51bd4fefeb886271bdda6d70e6dac04d8e490c23306c5b'},
+                   'hub_repo_id': 'ganzoo/ebgan-mnist28',
+                   'latent_dim': 64,
+                   'metrics': {'class_kl': 0.020797019675207265,
+                               'classes_covered': 10,
+                               'classifier_fid': 39.6341735195175,
+                               'num_classes': 10},
+                   'metrics_samples': 10000,
+                   'num_classes': None,
+                   'parameters': {'discriminator': 68913, 'generator': 234369},
+                   'protocol': {'modes': 'mnist classifier (test accuracy 0.9942, sha256 b2651bca11c7): a '
+                                         'class is covered when predicted at least once; KL of the '
+                                         "predicted-class histogram to uniform; FID on its 128-d 'features' "
+                                         'layer'},
+                   'steps': 5000,
+                   'variant': 'ebgan',
+                   'weights_dtype': 'float16'},
  'ebgan-ring8': {'batch_size': 128,
                  'command': 'ganzoo-train --config=zoo_configs/ebgan/ring8.py --workdir=runs/ebgan-ring8',
                  'config': 'zoo_configs/ebgan/ring8.py',
