@@ -13,11 +13,13 @@ writes `artifacts/<preset>/`:
 and rewrites `ganzoo/models/<variant>_presets.py` with the new entry.
 """
 
+import importlib
 import io
 import json
 import os
 import pprint
 import shutil
+import sys
 import tempfile
 import zipfile
 
@@ -104,6 +106,12 @@ def write_presets_file(variant, entries):
               "# fmt: off\n")
     with open(_presets_file(variant), "w") as f:
         f.write(header + "PRESETS = " + pprint.pformat(entries, indent=1, width=110, sort_dicts=True) + "\n")
+    # This process's registry must see what it just wrote: the next preset packaged here (e.g. a
+    # second dataset of the same variant) rebuilds the file from it, and the model cards read it.
+    module = sys.modules.get(f"ganzoo.models.{variant.replace('-', '_')}_presets")
+    if module is not None:
+        module.PRESETS = entries
+    importlib.invalidate_caches()  # a presets file that did not exist at start-up is importable now
 
 
 def package_preset(run, name, *, data_dir=None, description, out_root=None, num_samples=10_000,

@@ -1,5 +1,6 @@
 """Presets: the registry, ganzoo.load, the shipped artifacts, packaging, model cards, ganzoo-sample."""
 
+import importlib
 import json
 import os
 import shutil
@@ -149,6 +150,21 @@ def test_packaging_a_run_stores_float16_within_tolerance_and_loads(tmp_path):
     assert packaging.check_against_checkpoint(str(folder)) <= packaging.FLOAT16_TOLERANCE["toy"]
     assert set(entry["metrics"]) >= {"modes", "num_modes", "high_quality", "w1"}
     assert "2500" in json.dumps(entry["protocol"]).replace(",", "")
+
+
+def test_packaging_twice_in_one_process_keeps_both_presets(tmp_path, monkeypatch):
+    # package_zoo packages several runs per process: the second write must not drop the first
+    module = importlib.import_module("ganzoo.models.gan_presets")
+    monkeypatch.setattr(module, "PRESETS", dict(module.PRESETS))  # restored after the test
+    monkeypatch.setattr(packaging, "_presets_file", lambda variant: str(tmp_path / f"{variant}_presets.py"))
+    for name in ("gan-first", "gan-second"):
+        entries = {n: e for n, e in presets.registry().items() if e["variant"] == "gan"}
+        entries[name] = {"variant": "gan", "dataset": "ring8"}
+        packaging.write_presets_file("gan", entries)
+    assert {"gan-first", "gan-second"} <= set(presets.registry())
+    written = {}
+    exec(open(tmp_path / "gan_presets.py").read(), written)  # the file is plain data: a dict literal
+    assert {"gan-first", "gan-second"} <= set(written["PRESETS"])
 
 
 def test_model_cards_are_generated_from_the_registry_and_not_stale():
