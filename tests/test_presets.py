@@ -162,6 +162,10 @@ def test_packaging_twice_in_one_process_keeps_both_presets(tmp_path, monkeypatch
         entries[name] = {"variant": "gan", "dataset": "ring8"}
         packaging.write_presets_file("gan", entries)
     assert {"gan-first", "gan-second"} <= set(presets.registry())
+    entries["gan-second"] = {"variant": "gan", "dataset": "ring8", "metrics": {"w1": 1.0, "modes": 2}}
+    packaging.write_presets_file("gan", entries)
+    # what this process now holds is what a fresh import of the file gives (key order included)
+    assert list(presets.registry()["gan-second"]["metrics"]) == ["modes", "w1"]
     written = {}
     exec(open(tmp_path / "gan_presets.py").read(), written)  # the file is plain data: a dict literal
     assert {"gan-first", "gan-second"} <= set(written["PRESETS"])
