@@ -28,6 +28,33 @@ PRESETS = {'wgan-grid25': {'batch_size': 128,
                  'steps': 3000,
                  'variant': 'wgan',
                  'weights_dtype': 'float16'},
+ 'wgan-mnist28': {'batch_size': 64,
+                  'command': 'ganzoo-train --config=zoo_configs/wgan/mnist28.py --workdir=runs/wgan-mnist28 '
+                             '--config.data_dir=<local copy>',
+                  'config': 'zoo_configs/wgan/mnist28.py',
+                  'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                  'data_shape': [28, 28, 1],
+                  'dataset': 'mnist',
+                  'description': 'WGAN: the critic maximises E[D(x)] - E[D(G(z))] over clipped weights. '
+                                 'Trained on MNIST, a small DCGAN-28 (generator 64-32 channels, critic '
+                                 '32-64, 64-d latent).',
+                  'files': {'model.keras': 'a41f6ba975af71e19117310216874bad28c676b22f2f99897584bdb95dab7247'},
+                  'hub_repo_id': 'ganzoo/wgan-mnist28',
+                  'latent_dim': 64,
+                  'metrics': {'class_kl': 0.16441233758735765,
+                              'classes_covered': 10,
+                              'classifier_fid': 190.53393763080447,
+                              'num_classes': 10},
+                  'metrics_samples': 10000,
+                  'num_classes': None,
+                  'parameters': {'discriminator': 36769, 'generator': 234369},
+                  'protocol': {'modes': 'mnist classifier (test accuracy 0.9942, sha256 b2651bca11c7): a '
+                                        'class is covered when predicted at least once; KL of the '
+                                        "predicted-class histogram to uniform; FID on its 128-d 'features' "
+                                        'layer'},
+                  'steps': 5000,
+                  'variant': 'wgan',
+                  'weights_dtype': 'float16'},
  'wgan-ring8': {'batch_size': 128,
                 'command': 'ganzoo-train --config=zoo_configs/wgan/ring8.py --workdir=runs/wgan-ring8',
                 'config': 'zoo_configs/wgan/ring8.py',
