@@ -29,6 +29,33 @@ PRESETS = {'loss-sensitive-grid25': {'batch_size': 128,
                            'steps': 3000,
                            'variant': 'loss-sensitive',
                            'weights_dtype': 'float16'},
+ 'loss-sensitive-mnist28': {'batch_size': 64,
+                            'command': 'ganzoo-train --config=zoo_configs/loss-sensitive/mnist28.py '
+                                       '--workdir=runs/loss-sensitive-mnist28 --config.data_dir=<local copy>',
+                            'config': 'zoo_configs/loss-sensitive/mnist28.py',
+                            'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                            'data_shape': [28, 28, 1],
+                            'dataset': 'mnist',
+                            'description': 'LS-GAN: a loss function L_theta that ranks real below fake by a '
+                                           'margin. Trained on MNIST, a small DCGAN-28 (generator 64-32 '
+                                           'channels, critic 32-64, 64-d latent).',
+                            'files': {'model.keras': 'cc8a38f97d7a5c6814fa6c9e35b7d0f9a0ca9eb942ebc9ccbd271c514bf9cfa6'},
+                            'hub_repo_id': 'ganzoo/loss-sensitive-mnist28',
+                            'latent_dim': 64,
+                            'metrics': {'class_kl': 0.20312315819701138,
+                                        'classes_covered': 10,
+                                        'classifier_fid': 235.166032195455,
+                                        'num_classes': 10},
+                            'metrics_samples': 10000,
+                            'num_classes': None,
+                            'parameters': {'discriminator': 42785, 'generator': 234369},
+                            'protocol': {'modes': 'mnist classifier (test accuracy 0.9942, sha256 '
+                                                  'b2651bca11c7): a class is covered when predicted at least '
+                                                  'once; KL of the predicted-class histogram to uniform; FID '
+                                                  "on its 128-d 'features' layer"},
+                            'steps': 5000,
+                            'variant': 'loss-sensitive',
+                            'weights_dtype': 'float16'},
  'loss-sensitive-ring8': {'batch_size': 128,
                           'command': 'ganzoo-train --config=zoo_configs/loss-sensitive/ring8.py '
                                      '--workdir=runs/loss-sensitive-ring8',

@@ -28,6 +28,33 @@ PRESETS = {'sngan-grid25': {'batch_size': 128,
                   'steps': 3000,
                   'variant': 'sngan',
                   'weights_dtype': 'float16'},
+ 'sngan-mnist28': {'batch_size': 64,
+                   'command': 'ganzoo-train --config=zoo_configs/sngan/mnist28.py '
+                              '--workdir=runs/sngan-mnist28 --config.data_dir=<local copy>',
+                   'config': 'zoo_configs/sngan/mnist28.py',
+                   'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                   'data_shape': [28, 28, 1],
+                   'dataset': 'mnist',
+                   'description': "SNGAN: every critic layer's kernel divided by its largest singular value. "
+                                  'Trained on MNIST, a small DCGAN-28 (generator 64-32 channels, critic '
+                                  '32-64, 64-d latent).',
+                   'files': {'model.keras': '0c8a63c2625b1d4ae1eeeffdbd2bf67caedc3a202d357f2e3b5a5cdd6b19e80f'},
+                   'hub_repo_id': 'ganzoo/sngan-mnist28',
+                   'latent_dim': 64,
+                   'metrics': {'class_kl': 0.11954377070844491,
+                               'classes_covered': 10,
+                               'classifier_fid': 114.65318264083623,
+                               'num_classes': 10},
+                   'metrics_samples': 10000,
+                   'num_classes': None,
+                   'parameters': {'discriminator': 36610, 'generator': 234369},
+                   'protocol': {'modes': 'mnist classifier (test accuracy 0.9942, sha256 b2651bca11c7): a '
+                                         'class is covered when predicted at least once; KL of the '
+                                         "predicted-class histogram to uniform; FID on its 128-d 'features' "
+                                         'layer'},
+                   'steps': 5000,
+                   'variant': 'sngan',
+                   'weights_dtype': 'float16'},
  'sngan-ring8': {'batch_size': 128,
                  'command': 'ganzoo-train --config=zoo_configs/sngan/ring8.py --workdir=runs/sngan-ring8',
                  'config': 'zoo_configs/sngan/ring8.py',
