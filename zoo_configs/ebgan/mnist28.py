@@ -12,7 +12,7 @@ def get_config(arg=None):
     # The autoencoder critic: conv 16-32 encoder, 16-d code, mirrored decoder.
     # With the other variants' 32-64 critic widths and the 128-d default code,
     # its two dense layers alone (7*7*64 <-> 128) are 800k parameters and the
-    # preset would not fit 3 MB; this one has 67k, close to the others' 43k.
+    # preset would not fit 3 MB; this one has 69k, close to the others' 37-43k.
     config.model.discriminator_widths = (16, 32)
     config.model.code_dim = 16
     # Same budget for every variant on this dataset: config.steps x config.batch_size.
