@@ -100,4 +100,28 @@ PRESETS = {'wgan-gp-celeba64': {'batch_size': 64,
                                        'exact EMD (POT ot.emd2) to 2,500 true samples'},
                    'steps': 3000,
                    'variant': 'wgan-gp',
-                   'weights_dtype': 'float16'}}
+                   'weights_dtype': 'float16'},
+ 'wgan-gp-stackedmnist28': {'batch_size': 64,
+                            'command': 'ganzoo-train --config=zoo_configs/wgan-gp/stackedmnist28.py '
+                                       '--workdir=runs/wgan-gp-stackedmnist28 --config.data_dir=<local copy>',
+                            'config': 'zoo_configs/wgan-gp/stackedmnist28.py',
+                            'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                            'data_shape': [28, 28, 3],
+                            'dataset': 'stackedmnist',
+                            'description': 'WGAN-GP: Wasserstein losses plus lambda E[(||grad D(x_hat)||_2 - '
+                                           '1)^2]. Trained on Stacked-MNIST (3 MNIST digits as RGB), a small '
+                                           'DCGAN-28 (generator 64-32 channels, critic 32-64, 64-d latent).',
+                            'files': {'model.keras': 'cd59f7b81e2a12c3a8d3f73417d7195090d2b86ffb27f85b63e3d1aa893bf68c'},
+                            'hub_repo_id': 'ganzoo/wgan-gp-stackedmnist28',
+                            'latent_dim': 64,
+                            'metrics': {'stacked_kl': 0.20887705465731618, 'stacked_modes': 1000},
+                            'metrics_samples': 10000,
+                            'num_classes': None,
+                            'parameters': {'discriminator': 43809, 'generator': 235395},
+                            'protocol': {'modes': 'Stacked-MNIST (PacGAN): 26000 samples, each channel '
+                                                  'classified by the shipped MNIST classifier (sha256 '
+                                                  'b2651bca11c7); modes hit of 1000 and KL of the mode '
+                                                  'histogram to uniform'},
+                            'steps': 5000,
+                            'variant': 'wgan-gp',
+                            'weights_dtype': 'float16'}}
