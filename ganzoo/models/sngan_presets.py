@@ -81,4 +81,28 @@ PRESETS = {'sngan-grid25': {'batch_size': 128,
                                      'exact EMD (POT ot.emd2) to 2,500 true samples'},
                  'steps': 3000,
                  'variant': 'sngan',
-                 'weights_dtype': 'float16'}}
+                 'weights_dtype': 'float16'},
+ 'sngan-stackedmnist28': {'batch_size': 64,
+                          'command': 'ganzoo-train --config=zoo_configs/sngan/stackedmnist28.py '
+                                     '--workdir=runs/sngan-stackedmnist28 --config.data_dir=<local copy>',
+                          'config': 'zoo_configs/sngan/stackedmnist28.py',
+                          'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                          'data_shape': [28, 28, 3],
+                          'dataset': 'stackedmnist',
+                          'description': "SNGAN: every critic layer's kernel divided by its largest singular "
+                                         'value. Trained on Stacked-MNIST (3 MNIST digits as RGB), a small '
+                                         'DCGAN-28 (generator 64-32 channels, critic 32-64, 64-d latent).',
+                          'files': {'model.keras': '3462730439f40e1f84cb2bf7dedc8980509eb0ca2368a246af985eceaa2e185e'},
+                          'hub_repo_id': 'ganzoo/sngan-stackedmnist28',
+                          'latent_dim': 64,
+                          'metrics': {'stacked_kl': 0.5358457640376237, 'stacked_modes': 974},
+                          'metrics_samples': 10000,
+                          'num_classes': None,
+                          'parameters': {'discriminator': 37634, 'generator': 235395},
+                          'protocol': {'modes': 'Stacked-MNIST (PacGAN): 26000 samples, each channel '
+                                                'classified by the shipped MNIST classifier (sha256 '
+                                                'b2651bca11c7); modes hit of 1000 and KL of the mode '
+                                                'histogram to uniform'},
+                          'steps': 5000,
+                          'variant': 'sngan',
+                          'weights_dtype': 'float16'}}

@@ -29,6 +29,32 @@ PRESETS = {'wgan-ct-grid25': {'batch_size': 128,
                     'steps': 3000,
                     'variant': 'wgan-ct',
                     'weights_dtype': 'float16'},
+ 'wgan-ct-mnist28': {'batch_size': 64,
+                     'command': 'ganzoo-train --config=zoo_configs/wgan-ct/mnist28.py '
+                                '--workdir=runs/wgan-ct-mnist28 --config.data_dir=<local copy>',
+                     'config': 'zoo_configs/wgan-ct/mnist28.py',
+                     'data_licence': 'MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)',
+                     'data_shape': [28, 28, 1],
+                     'dataset': 'mnist',
+                     'description': 'CT-GAN: WGAN-GP plus a consistency term on real data. Trained on MNIST, '
+                                    'a small DCGAN-28 (generator 64-32 channels, critic 32-64, 64-d latent).',
+                     'files': {'model.keras': '29f4b2dee2c45b86e5c55403a5c3ca38ee8eaec3d07a5a12f2c821b94ee9c797'},
+                     'hub_repo_id': 'ganzoo/wgan-ct-mnist28',
+                     'latent_dim': 64,
+                     'metrics': {'class_kl': 0.059232692698745516,
+                                 'classes_covered': 10,
+                                 'classifier_fid': 94.69677636510505,
+                                 'num_classes': 10},
+                     'metrics_samples': 10000,
+                     'num_classes': None,
+                     'parameters': {'discriminator': 42785, 'generator': 234369},
+                     'protocol': {'modes': 'mnist classifier (test accuracy 0.9942, sha256 b2651bca11c7): a '
+                                           'class is covered when predicted at least once; KL of the '
+                                           'predicted-class histogram to uniform; FID on its 128-d '
+                                           "'features' layer"},
+                     'steps': 5000,
+                     'variant': 'wgan-ct',
+                     'weights_dtype': 'float16'},
  'wgan-ct-ring8': {'batch_size': 128,
                    'command': 'ganzoo-train --config=zoo_configs/wgan-ct/ring8.py '
                               '--workdir=runs/wgan-ct-ring8',
