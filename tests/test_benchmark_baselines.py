@@ -72,7 +72,7 @@ def test_wgan_clips_every_critic_weight():
         np.testing.assert_allclose(w.numpy(), 0.01)
 
 
-@pytest.mark.parametrize("variant", keras_variants.VARIANTS)
+@pytest.mark.parametrize("variant", ganzoo.variants())
 def test_every_baseline_trains_with_ganzoos_networks(variant):
     data = np.random.default_rng(2).normal(size=(32, 2)).astype("float32")
     baseline = keras_variants.build(variant, SHAPE, latent_dim=LATENT)

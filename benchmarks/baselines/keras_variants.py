@@ -22,9 +22,6 @@ import ganzoo
 from baselines.keras_wgan_gp import WGANGP
 
 
-VARIANTS = ["gan", "nsgan", "lsgan", "wgan", "wgan-gp", "wgan-ct", "dragan", "sngan", "ebgan", "loss-sensitive"]
-
-
 def _adam(lr, beta_1, beta_2=0.999):
     return keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=beta_2)
 
