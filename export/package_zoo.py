@@ -42,6 +42,8 @@ def main():
     parser.add_argument("--data_dir_mnist", default=None)
     parser.add_argument("--data_dir_fashion", default=None)
     parser.add_argument("--num_samples", type=int, default=10_000)
+    parser.add_argument("--feature_samples", type=int, default=0,
+                        help="also Inception FID/KID on this many samples (image presets; 0: none)")
     args = parser.parse_args()
     zoo_names = {source: zoo for zoo, source in configs.DATASETS.items()}
     data_dirs = {"mnist": args.data_dir_mnist, "fashion_mnist": args.data_dir_fashion,
@@ -55,7 +57,9 @@ def main():
             config = json.load(f)
         preset = f"{config['variant']}-{zoo_names[config['dataset']]}" + ("-cond" if config.get("conditional") else "")
         entry = package_preset(run, preset, data_dir=data_dirs.get(config["dataset"]), description=describe(config),
-                               num_samples=args.num_samples)
+                               num_samples=args.num_samples,
+                               feature_samples=args.feature_samples if config["dataset"] in ("mnist", "fashion_mnist")
+                               else None)
         print(preset, entry["metrics"])
     cards.main([])
 

@@ -13,7 +13,8 @@ METRIC_NAMES = {
     "modes": "modes covered", "num_modes": "modes in the data", "high_quality": "high-quality samples", "reverse_kl": "reverse KL (modes)",
     "w1": "W1 (exact EMD)", "classes_covered": "classes covered", "class_kl": "KL(class histogram || uniform)",
     "classifier_fid": "classifier-FID", "label_accuracy": "label accuracy (conditional)", "stacked_modes": "Stacked-MNIST modes (of 1000)",
-    "stacked_kl": "Stacked-MNIST KL", "fid": "FID", "kid": "KID", "precision": "precision", "recall": "recall",
+    "stacked_kl": "Stacked-MNIST KL", "fid": "FID (Inception)", "kid": "KID (Inception)", "kid_std": "KID std over subsets",
+    "precision": "precision", "recall": "recall",
 }
 INTENDED_USE = (
     "Research and teaching: a reference point for how this GAN variant behaves on this data at this budget, "
@@ -37,7 +38,8 @@ def _metrics_table(entry):
     lines = ["| metric | value |", "|---|---|", *rows, "", "Protocol:"]
     lines += [f"- {key}: {text}" for key, text in sorted(protocol.items())]
     if entry.get("metrics_samples") and entry["dataset"] not in ("ring8", "grid25"):
-        lines.append(f"- {entry['metrics_samples']:,} generated samples, seed 0.")
+        lines.append(f"- {entry['metrics_samples']:,} generated samples, seed 0"
+                     + (" (the Inception metrics: the count in their line)." if "features" in protocol else "."))
     return "\n".join(lines)
 
 
@@ -140,10 +142,10 @@ _TABLES = [
     ("Toy data", ("ring8", "grid25"), [("modes", "modes covered"), ("high_quality", "high quality"),
                                        ("reverse_kl", "reverse KL"), ("w1", "W1")]),
     ("MNIST", ("mnist",), [("classes_covered", "classes"), ("class_kl", "class KL"),
-                           ("classifier_fid", "classifier-FID"),
+                           ("classifier_fid", "classifier-FID"), ("fid", "FID"), ("kid", "KID"),
                            ("label_accuracy", "label accuracy")]),
     ("Fashion-MNIST", ("fashion_mnist",), [("classes_covered", "classes"), ("class_kl", "class KL"),
-                                           ("classifier_fid", "classifier-FID"),
+                                           ("classifier_fid", "classifier-FID"), ("fid", "FID"), ("kid", "KID"),
                                            ("label_accuracy", "label accuracy")]),
     ("Stacked-MNIST", ("stackedmnist",), [("stacked_modes", "modes"), ("stacked_kl", "KL")]),
     ("CIFAR-10", ("cifar10",), [("fid", "FID"), ("kid", "KID"), ("precision", "precision"), ("recall", "recall")]),
@@ -169,8 +171,8 @@ def _cell(key, entry):
 _MATRIX = [
     ("ring8", "ring8: modes · HQ · W1", ("modes", "high_quality", "w1")),
     ("grid25", "grid25: modes · HQ · W1", ("modes", "high_quality", "w1")),
-    ("mnist", "MNIST: classes · class KL · cFID", ("classes_covered", "class_kl", "classifier_fid")),
-    ("fashion_mnist", "Fashion: classes · class KL · cFID", ("classes_covered", "class_kl", "classifier_fid")),
+    ("mnist", "MNIST: classes · cFID · FID", ("classes_covered", "classifier_fid", "fid")),
+    ("fashion_mnist", "Fashion: classes · cFID · FID", ("classes_covered", "classifier_fid", "fid")),
     ("stackedmnist", "Stacked-MNIST: modes · KL", ("stacked_modes", "stacked_kl")),
     ("cifar10", "CIFAR-10: FID · KID", ("fid", "kid")),
 ]
@@ -242,8 +244,9 @@ def leaderboard_markdown():
             continue
         protocols = sorted({text for e in rows.values() for text in e.get("protocol", {}).values()})
         samples = sorted({e["metrics_samples"] for e in rows.values() if e.get("metrics_samples")})
-        parts.append(f"**{title}** ({', '.join(f'{s:,}' for s in samples)} samples, seed 0). Protocol: "
-                     + " ".join(protocols))
+        parts.append(f"**{title}** ({', '.join(f'{s:,}' for s in samples)} samples, seed 0"
+                     + ("; FID/KID: the count in their protocol" if any("fid" in e["metrics"] for e in rows.values())
+                        else "") + "). Protocol: " + " ".join(protocols))
         parts.append("")
         parts.append("| preset | steps x batch | " + " | ".join(c[1] for c in columns) + " | samples |")
         parts.append("|---" * (len(columns) + 3) + "|")

@@ -89,24 +89,32 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
     feature_metrics = [m for m in ("fid", "kid", "pr") if m in metrics]
     if feature_metrics:
         from ganzoo.metrics import features as features_lib
-        from ganzoo.metrics import inception
+        from ganzoo.metrics import inception, reference as reference_lib
 
         fake = inception.inception_features(model.generate(num_samples, seed=seed))
-        if "fid" in metrics:
-            from ganzoo.metrics.reference import reference_stats
-
-            # cached per (images, feature net): the next evaluation against this reference is samples only
-            results["fid"] = reference_stats(reference, data_dir, features="inception", count=num_samples,
-                                             seed=seed).fid(fake)
+        # cached per (images, feature net), features first so that FID's statistics reuse them: the
+        # next evaluation against this reference computes features of the samples only
         if "kid" in metrics or "pr" in metrics:
-            real = inception.inception_features(reference_images(reference, data_dir, num_samples, seed))
+            if num_samples <= reference_lib.MAX_CACHED_FEATURES:
+                real = reference_lib.reference_features(reference, data_dir, features="inception",
+                                                        count=num_samples, seed=seed)
+            else:
+                real = inception.inception_features(reference_images(reference, data_dir, num_samples, seed))
+        if "fid" in metrics:
+            results["fid"] = reference_lib.reference_stats(reference, data_dir, features="inception",
+                                                           count=num_samples, seed=seed).fid(fake)
         if "kid" in metrics:
             results["kid"], results["kid_std"] = features_lib.kid(real, fake)
         if "pr" in metrics:
             results["precision"], results["recall"] = features_lib.precision_recall(real, fake)
             results["density"], results["coverage"] = features_lib.density_coverage(real, fake)
-        results["protocol"]["features"] = {**inception.PROTOCOL, "samples": num_samples,
-                                           "reference": f"{num_samples} {reference} training images"}
+        names = {"fid": "FID", "kid": "KID (100 subsets of min(1000, N), cubic kernel)",
+                 "pr": "precision/recall (k=3), density/coverage (k=5)"}
+        results["protocol"]["features"] = (
+            f"{', '.join(names[m] for m in feature_metrics)}: {num_samples:,} samples (seed {seed}) vs "
+            f"{num_samples:,} {reference} training images (order seed {seed}); features "
+            f"{inception.PROTOCOL['feature_network']}, {inception.PROTOCOL['input']}. "
+            "FID is biased upward at small N: compare FIDs of the same N only.")
     return results
 
 

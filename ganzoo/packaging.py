@@ -96,9 +96,71 @@ def _metrics(model, dataset, data_dir, num_samples):
     raise ValueError(f"No packaging metrics for dataset {dataset!r} yet.")
 
 
+FEATURE_METRICS = ("fid", "kid", "kid_std", "precision", "recall", "density", "coverage")
+
+
+def _feature_metrics(model, dataset, data_dir, num_samples, metrics=("fid", "kid")):
+    """({metric: value}, protocol text) of the Inception-feature metrics (ganzoo.evaluate)."""
+    from ganzoo.evaluate import evaluate
+
+    if dataset in ("ring8", "grid25"):
+        raise ValueError(f"Inception metrics need images; {dataset!r} is toy data.")
+    results = evaluate(model, dataset, data_dir=data_dir, metrics=metrics, num_samples=num_samples)
+    return {k: results[k] for k in FEATURE_METRICS if k in results}, results["protocol"]["features"]
+
+
+def _write_metadata(path, metadata, samples):
+    # the check samples on one line: indented, 8 RGB 28x28 samples alone were 0.36 MB of the
+    # 3 MB a preset may take
+    metadata = {**metadata, "check": {**metadata["check"], "checkpoint_samples": "@samples"}}
+    compact = json.dumps(samples, separators=(",", ":"))
+    with open(path, "w") as f:
+        f.write(json.dumps(metadata, indent=1).replace('"@samples"', compact))
+
+
+def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid", "kid")):
+    """Measures a registered preset's Inception metrics and writes them into its registry entry,
+    metadata.json and card; the weights are not touched. Returns the new entry."""
+    from ganzoo.cards import hub_card
+
+    entry = presets_lib.get_preset(name)
+    folder = presets_lib.preset_dir(name)
+    metadata = presets_lib.read_metadata(folder)
+    if not metadata or "check" not in metadata:
+        raise presets_lib.PresetError(f"{folder!r} has no metadata.json with check samples; package it first.")
+    values, protocol = _feature_metrics(presets_lib.load(name), entry["dataset"], data_dir, num_samples, metrics)
+    stale = set(FEATURE_METRICS)  # a remeasurement replaces every earlier feature metric
+    entry = {**entry, "metrics": {**{k: v for k, v in entry["metrics"].items() if k not in stale}, **values},
+             "protocol": {**entry["protocol"], "features": protocol}}
+    metadata.update(metrics=entry["metrics"], protocol=entry["protocol"])
+    staging = os.path.join(folder, ".staging")
+    os.makedirs(staging, exist_ok=True)
+    _write_metadata(os.path.join(staging, presets_lib.METADATA_FILE), metadata, metadata["check"]["checkpoint_samples"])
+    with open(os.path.join(staging, "README.md"), "w") as f:
+        f.write(hub_card(name, entry))
+    for filename in (presets_lib.METADATA_FILE, "README.md"):
+        os.replace(os.path.join(staging, filename), os.path.join(folder, filename))
+    os.rmdir(staging)
+    entries = registered_entries(entry["variant"])
+    entries[name] = entry
+    write_presets_file(entry["variant"], entries)
+    return entry
+
+
 def _presets_file(variant):
     return os.path.join(os.path.dirname(os.path.abspath(__file__)), "models",
                         f"{variant.replace('-', '_')}_presets.py")
+
+
+def registered_entries(variant):
+    """The variant's presets as its file on disk holds them now (another process may have added some
+    since this one imported it), else as this process's registry holds them."""
+    path = _presets_file(variant)
+    if os.path.isfile(path):
+        with open(path) as f:
+            text = f.read()
+        return ast.literal_eval(text[text.index("PRESETS = ") + len("PRESETS = "):])
+    return {n: e for n, e in presets_lib.registry().items() if e["variant"] == variant}
 
 
 def write_presets_file(variant, entries):
@@ -117,8 +179,11 @@ def write_presets_file(variant, entries):
 
 
 def package_preset(run, name, *, data_dir=None, description, out_root=None, num_samples=10_000,
-                   hub_org="ganzoo", register=True, verbose=True):
-    """Packages the latest checkpoint of `run` as preset `name`; returns the registry entry."""
+                   feature_samples=None, hub_org="ganzoo", register=True, verbose=True):
+    """Packages the latest checkpoint of `run` as preset `name`; returns the registry entry.
+
+    `feature_samples`: also measure Inception FID and KID on that many samples (images only).
+    """
     from ganzoo.training import resolve_model_path
 
     checkpoint = resolve_model_path(run)
@@ -149,6 +214,9 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     protocol = results.pop("protocol")
     metrics = {k: v for k, v in results.items()
                if isinstance(v, (int, float)) and k not in ("num_samples", "seed", "num_reference")}
+    if feature_samples:
+        values, protocol["features"] = _feature_metrics(shipped, dataset, data_dir, feature_samples)
+        metrics.update(values)
     from ganzoo.training import save_preview
 
     save_preview(shipped, dataset, os.path.join(staging, "samples.png"),
@@ -173,11 +241,9 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     metadata = {"preset": name, **entry,
                 "check": {"seed": 0, "n": CHECK_SAMPLES, "tolerance": FLOAT16_TOLERANCE[kind],
                           "checkpoint_samples": "@samples"}}
-    # 4 decimals (5e-5, far inside the tolerance) on one line: indented, 8 RGB 28x28 samples
-    # alone were 0.36 MB of the 3 MB a preset may take
-    samples = json.dumps(reference[:CHECK_SAMPLES].astype("float64").round(4).tolist(), separators=(",", ":"))
-    with open(os.path.join(staging, presets_lib.METADATA_FILE), "w") as f:
-        f.write(json.dumps(metadata, indent=1).replace('"@samples"', samples))
+    # 4 decimals: 5e-5, far inside the tolerance
+    _write_metadata(os.path.join(staging, presets_lib.METADATA_FILE), metadata,
+                    reference[:CHECK_SAMPLES].astype("float64").round(4).tolist())
     from ganzoo.cards import hub_card
 
     with open(os.path.join(staging, "README.md"), "w") as f:
@@ -185,7 +251,7 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(staging, folder)
     if register:
-        entries = {n: e for n, e in presets_lib.registry().items() if e["variant"] == variant}
+        entries = registered_entries(variant)
         entries[name] = entry
         write_presets_file(variant, entries)
     return entry

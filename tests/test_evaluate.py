@@ -87,3 +87,30 @@ def test_conditional_models_get_label_accuracy():
     unconditional = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=MNIST,
                              num_samples=100)
     assert "label_accuracy" not in unconditional
+
+
+def test_feature_metrics_compute_the_reference_once(tmp_path, monkeypatch):
+    from ganzoo.data import make_dataset
+    from ganzoo.metrics import inception
+
+    monkeypatch.setenv("GANZOO_CACHE", str(tmp_path))
+    seen = []
+
+    def pooled_pixels(images, **kwargs):  # a cheap stand-in feature net: 7x7 average pools, 16-d
+        seen.append(len(images))
+        x = np.asarray(images, np.float64).reshape(len(images), 4, 7, 4, 7)
+        return x.mean(axis=(2, 4)).reshape(len(images), 16)
+
+    monkeypatch.setattr(inception, "inception_features", pooled_pixels)
+    ds, _, _ = make_dataset("mnist", 1000, data_dir=MNIST, conditional=True, seed=1)
+    images, labels = (np.asarray(t) for t in next(iter(ds)))
+    digits = _LabelledImages(images, labels, False)
+    good = evaluate(digits, "mnist", data_dir=MNIST, metrics=["fid", "kid", "pr"], num_samples=200)
+    assert seen == [200, 200]  # samples, then the reference (cached; FID's statistics reuse it)
+    noise = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=MNIST,
+                     metrics=["fid", "kid"], num_samples=200)
+    assert seen == [200, 200, 200]
+    assert 0 <= good["fid"] < noise["fid"] and good["kid"] < noise["kid"]
+    assert good["precision"] > 0.5 and good["recall"] > 0.5
+    assert "200 samples (seed 0) vs 200 mnist training images" in good["protocol"]["features"]
+    assert good["protocol"]["features"].startswith("FID, KID")

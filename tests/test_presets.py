@@ -169,6 +169,49 @@ def test_packaging_twice_in_one_process_keeps_both_presets(tmp_path, monkeypatch
     written = {}
     exec(open(tmp_path / "gan_presets.py").read(), written)  # the file is plain data: a dict literal
     assert {"gan-first", "gan-second"} <= set(written["PRESETS"])
+    # another process adds a preset to the file: the next write here starts from the file, not
+    # from what this process imported, so it keeps it
+    with open(tmp_path / "gan_presets.py", "w") as f:
+        f.write("PRESETS = " + repr({**written["PRESETS"], "gan-third": {"variant": "gan", "dataset": "mnist"}}))
+    assert "gan-third" in packaging.registered_entries("gan") and "gan-third" not in presets.registry()
+
+
+def test_adding_feature_metrics_updates_entry_metadata_and_card_but_not_weights(tmp_path, monkeypatch):
+    from ganzoo.metrics import inception
+
+    module = importlib.import_module("ganzoo.models.nsgan_presets")
+    monkeypatch.setattr(module, "PRESETS", dict(module.PRESETS))  # restored after the test
+    monkeypatch.setattr(packaging, "_presets_file", lambda variant: str(tmp_path / f"{variant}_presets.py"))
+    monkeypatch.setenv("GANZOO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv(presets.ARTIFACTS_ENV, str(tmp_path / "artifacts"))
+    for name in ("nsgan-mnist28", "nsgan-ring8"):
+        shutil.copytree(os.path.join(ROOT, "artifacts", name), tmp_path / "artifacts" / name)
+    # a cheap stand-in for the Inception network: 7x7 average pools, 16-d
+    monkeypatch.setattr(inception, "inception_features", lambda images, **kwargs: np.asarray(
+        images, np.float64).reshape(len(images), 4, 7, 4, 7).mean(axis=(2, 4)).reshape(len(images), 16))
+    folder = tmp_path / "artifacts" / "nsgan-mnist28"
+    before = {f: open(folder / f, "rb").read() for f in os.listdir(folder)}
+    old = presets.get_preset("nsgan-mnist28")
+    data_dir = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
+    entry = packaging.add_feature_metrics("nsgan-mnist28", data_dir=os.path.join(data_dir, "mnist"), num_samples=200)
+    assert entry["metrics"]["fid"] > 0 and entry["metrics"]["kid"] > 0 and "kid_std" in entry["metrics"]
+    assert {k: v for k, v in entry["metrics"].items() if k in old["metrics"]} == old["metrics"]
+    assert entry["protocol"]["modes"] == old["protocol"]["modes"]
+    assert "200 samples (seed 0) vs 200 mnist training images" in entry["protocol"]["features"]
+    assert presets.get_preset("nsgan-mnist28")["metrics"]["fid"] == entry["metrics"]["fid"]  # registered
+    metadata = json.load(open(folder / "metadata.json"))
+    assert metadata["metrics"] == entry["metrics"] and metadata["protocol"] == entry["protocol"]
+    assert metadata["check"] == json.loads(before["metadata.json"])["check"]
+    assert len(open(folder / "metadata.json", "rb").read()) < len(before["metadata.json"]) + 2000  # still compact
+    assert "FID (Inception)" in open(folder / "README.md").read()
+    assert open(folder / "model.keras", "rb").read() == before["model.keras"]
+    assert packaging.check_against_checkpoint(str(folder)) <= packaging.FLOAT16_TOLERANCE["image"]
+    assert sorted(os.listdir(folder)) == sorted(before)  # no staging left behind
+    toy = tmp_path / "artifacts" / "nsgan-ring8"
+    toy_before = {f: open(toy / f, "rb").read() for f in os.listdir(toy)}
+    with pytest.raises(ValueError, match="Inception metrics need images; 'ring8' is toy data"):
+        packaging.add_feature_metrics("nsgan-ring8", num_samples=200)
+    assert {f: open(toy / f, "rb").read() for f in os.listdir(toy)} == toy_before
 
 
 def test_model_cards_are_generated_from_the_registry_and_not_stale():
@@ -183,15 +226,16 @@ def test_leaderboard_matrix_puts_each_preset_in_its_variant_row_and_dataset_colu
         "a-ring8": {"variant": "a", "dataset": "ring8", "num_classes": None,
                     "metrics": {"modes": 8, "num_modes": 8, "high_quality": 0.5, "w1": 0.25}},
         "b-mnist28": {"variant": "b", "dataset": "mnist", "num_classes": None,
-                      "metrics": {"classes_covered": 9, "class_kl": 0.5, "classifier_fid": 12.0}},
+                      "metrics": {"classes_covered": 9, "class_kl": 0.5, "classifier_fid": 12.0, "fid": 81.25}},
         "b-mnist28-cond": {"variant": "b", "dataset": "mnist", "num_classes": 10,
                            "metrics": {"classes_covered": 10, "class_kl": 0.01, "classifier_fid": 3.0}},
     }
     lines = cards.variant_matrix_markdown(registry).splitlines()
-    assert lines[0] == "| variant | ring8: modes · HQ · W1 | MNIST: classes · class KL · cFID |"
+    assert lines[0] == "| variant | ring8: modes · HQ · W1 | MNIST: classes · cFID · FID |"
     assert lines[2] == "| a | [8/8 · 50.0 % · 0.25](MODEL_CARDS.md#a-ring8) |  |"
-    assert lines[3] == "| b |  | [9/10 · 0.5 · 12](MODEL_CARDS.md#b-mnist28) |"
-    assert lines[4] == "| b (conditional) |  | [10/10 · 0.01 · 3](MODEL_CARDS.md#b-mnist28-cond) |"
+    assert lines[3] == "| b |  | [9/10 · 12 · 81.2](MODEL_CARDS.md#b-mnist28) |"
+    # a preset measured without Inception features shows '-' for FID, not a number
+    assert lines[4] == "| b (conditional) |  | [10/10 · 3 · -](MODEL_CARDS.md#b-mnist28-cond) |"
     assert len(lines) == 5
 
 

@@ -58,3 +58,32 @@ def test_shipped_full_training_set_statistics_are_used(dataset, tmp_path, monkey
 def test_bad_features_name(images):
     with pytest.raises(ValueError, match="Unknown features 'vgg'"):
         reference.reference_stats("mnist", features="vgg", images=images)
+
+
+def test_reference_features_are_cached_and_feed_the_statistics(images, tmp_path, monkeypatch):
+    features = reference.reference_features("mnist", features="classifier", images=images[:300], cache_dir=tmp_path)
+    own = Classifier("mnist").features(images[:300])
+    assert features.shape == (300, 128)
+    np.testing.assert_allclose(features, own, rtol=1e-6, atol=1e-6)
+    files = os.listdir(tmp_path / "reference_stats")
+    assert len(files) == 1 and files[0].startswith("mnist-classifier-300-") and files[0].endswith("-features.npy")
+
+    def no_features(*args, **kwargs):
+        raise AssertionError("features recomputed despite a cached file")
+
+    monkeypatch.setattr(Classifier, "features", no_features)
+    np.testing.assert_array_equal(
+        reference.reference_features("mnist", features="classifier", images=images[:300], cache_dir=tmp_path), features)
+    # the statistics of the same images come from the cached features, not the network
+    stats = reference.reference_stats("mnist", features="classifier", images=images[:300], cache_dir=tmp_path)
+    np.testing.assert_allclose(stats.mu, features.mean(0), rtol=1e-12)
+    assert stats.count == 300 and abs(stats.fid(features)) < 1e-6
+    with pytest.raises(AssertionError, match="recomputed"):
+        reference.reference_features("mnist", features="classifier", images=images[1:301], cache_dir=tmp_path)
+
+
+def test_reference_features_refuse_whole_training_splits(images, tmp_path, monkeypatch):
+    monkeypatch.setattr(reference, "MAX_CACHED_FEATURES", 100)
+    with pytest.raises(ValueError, match="at most 100 images, got 300; use reference_stats"):
+        reference.reference_features("mnist", features="classifier", images=images[:300], cache_dir=tmp_path)
+    assert not (tmp_path / "reference_stats").exists()

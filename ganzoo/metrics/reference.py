@@ -56,14 +56,13 @@ def stats_filename(dataset, features, count, images_digest, protocol):
     return f"{dataset}-{features}-{count}-{images_digest[:12]}-{_digest(protocol)}.npz"
 
 
-def reference_stats(dataset, data_dir=None, *, features="inception", count=None, seed=0, cache_dir=None,
-                    images=None):
-    """`FeatureStats` of `count` training images of `dataset` (default: the whole training split).
+# Feature arrays (N x 2048 float64 = 16 MB per 1,000 Inception features) are cached only up to this
+# many images: enough for KID / precision-recall sets, not whole training splits.
+MAX_CACHED_FEATURES = 10_000
 
-    Looks in the shipped statistics, then the cache; computes and caches on a
-    miss. `.path` of the result is the file it was read from or written to. `images` (N, H, W, C) in [-1, 1] may be given instead of reading the
-    dataset (they are what the digest covers).
-    """
+
+def _reference(dataset, data_dir, count, seed, images, features):
+    """(images, file name stem, feature fn, protocol) of a reference set; the stem names what decides it."""
     if images is None:
         from ganzoo.evaluate import reference_images
 
@@ -71,29 +70,75 @@ def reference_stats(dataset, data_dir=None, *, features="inception", count=None,
         if not count:
             raise ValueError(f"Give count= for {dataset!r}: its training-set size is not known here.")
         images = reference_images(dataset, data_dir, count, seed)
-    count = len(images)
     feature_fn, protocol = _feature_fn(features, dataset)
     quantised = np.clip(np.round((np.asarray(images) + 1.0) * 127.5), 0, 255).astype(np.uint8)
     images_digest = hashlib.sha256(quantised.tobytes()).hexdigest()
-    name = stats_filename(dataset, features, count, images_digest, protocol)
+    stem = stats_filename(dataset, features, len(images), images_digest, protocol)[:-len(".npz")]
+    protocol = {**protocol, "dataset": dataset, "split": "train", "count": len(images), "order_seed": seed,
+                "images_sha256": images_digest}
+    return images, stem, feature_fn, protocol
+
+
+def _cache_folder(cache_dir):
     from ganzoo.metrics.inception import default_cache_dir
 
-    cache = os.path.join(os.fspath(cache_dir) if cache_dir else default_cache_dir(), "reference_stats")
+    return os.path.join(os.fspath(cache_dir) if cache_dir else default_cache_dir(), "reference_stats")
+
+
+def _write_atomically(path, save):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = os.path.join(os.path.dirname(path), f".tmp_{os.getpid()}_{os.path.basename(path)}")
+    save(partial)
+    os.replace(partial, path)
+
+
+def _cached_features(stem, cache):
+    path = os.path.join(cache, stem + "-features.npy")
+    return np.load(path, allow_pickle=False) if os.path.isfile(path) else None
+
+
+def reference_features(dataset, data_dir=None, *, features="inception", count=None, seed=0, cache_dir=None,
+                       images=None):
+    """Features (N, D) of `count` training images of `dataset`, cached as `.npy` (no pickles).
+
+    Same images and keys as `reference_stats`; for KID and precision/recall, which
+    need the features themselves. Up to `MAX_CACHED_FEATURES` images.
+    """
+    images, stem, feature_fn, _ = _reference(dataset, data_dir, count, seed, images, features)
+    if len(images) > MAX_CACHED_FEATURES:
+        raise ValueError(f"reference_features caches at most {MAX_CACHED_FEATURES} images, got {len(images)}; "
+                         "use reference_stats for whole training splits.")
+    cache = _cache_folder(cache_dir)
+    cached = _cached_features(stem, cache)
+    if cached is not None:
+        return cached
+    values = np.asarray(feature_fn(images), np.float64)
+    _write_atomically(os.path.join(cache, stem + "-features.npy"), lambda p: np.save(p, values))
+    return values
+
+
+def reference_stats(dataset, data_dir=None, *, features="inception", count=None, seed=0, cache_dir=None,
+                    images=None):
+    """`FeatureStats` of `count` training images of `dataset` (default: the whole training split).
+
+    Looks in the shipped statistics, then the cache (statistics, then features
+    cached by `reference_features`); computes and caches on a miss. `.path` of
+    the result is the file it was read from or written to. `images` (N, H, W, C)
+    in [-1, 1] may be given instead of reading the dataset (they are what the
+    digest covers).
+    """
+    images, stem, feature_fn, protocol = _reference(dataset, data_dir, count, seed, images, features)
+    cache = _cache_folder(cache_dir)
     for folder in (SHIPPED, cache):
-        path = os.path.join(folder, name)
+        path = os.path.join(folder, stem + ".npz")
         if os.path.isfile(path):
             stats = FeatureStats.load(path)
             stats.path = path
             return stats
-    stats = FeatureStats.from_features(feature_fn(images), {
-        **protocol, "dataset": dataset, "split": "train", "count": count, "order_seed": seed,
-        "images_sha256": images_digest,
-    })
-    os.makedirs(cache, exist_ok=True)
-    partial = os.path.join(cache, f".tmp_{os.getpid()}_{name}")
-    stats.save(partial)
-    stats.path = os.path.join(cache, name)
-    os.replace(partial, stats.path)
+    values = _cached_features(stem, cache)
+    stats = FeatureStats.from_features(feature_fn(images) if values is None else values, protocol)
+    stats.path = os.path.join(cache, stem + ".npz")
+    _write_atomically(stats.path, stats.save)
     return stats
 
 
