@@ -114,3 +114,30 @@ def test_feature_metrics_compute_the_reference_once(tmp_path, monkeypatch):
     assert good["precision"] > 0.5 and good["recall"] > 0.5
     assert "200 samples (seed 0) vs 200 mnist training images" in good["protocol"]["features"]
     assert good["protocol"]["features"].startswith("FID, KID")
+
+
+def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(tmp_path, monkeypatch):
+    import importlib.util
+
+    from ganzoo.metrics import inception
+
+    spec = importlib.util.spec_from_file_location("fid_floor", os.path.join(ROOT, "benchmarks", "fid_floor.py"))
+    fid_floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fid_floor)
+    monkeypatch.setenv("GANZOO_CACHE", str(tmp_path))
+    seen = []
+
+    def pooled_pixels(images, **kwargs):
+        seen.append(np.asarray(images).copy())
+        x = np.asarray(images, np.float64).reshape(len(images), 4, 7, 4, 7)
+        return x.mean(axis=(2, 4)).reshape(len(images), 16)
+
+    monkeypatch.setattr(inception, "inception_features", pooled_pixels)
+    result = fid_floor.floor("mnist", MNIST, 300)
+    reference, other = seen
+    assert len(reference) == len(other) == 300
+    # disjoint sets: no image of the scored half is in the reference half
+    assert not {r.tobytes() for r in reference} & {o.tobytes() for o in other}
+    noise = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=MNIST,
+                     metrics=["fid", "kid"], num_samples=300)
+    assert 0 < result["fid"] < noise["fid"] / 10 and abs(result["kid"]) < noise["kid"] / 10
