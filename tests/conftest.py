@@ -29,3 +29,9 @@ def max_abs_change(before, after):
 
 def last(history, name):
     return float(np.ravel(history.history[name][-1])[0])
+
+
+def pooled_pixel_features(images, **kwargs):
+    """A cheap stand-in for the Inception features of 28x28x1 images: 7x7 average pools, (N, 16)."""
+    x = np.asarray(images, np.float64).reshape(len(images), 4, 7, 4, 7)
+    return x.mean(axis=(2, 4)).reshape(len(images), 16)

@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import pooled_pixel_features
 
 import ganzoo
 from ganzoo.evaluate import evaluate
@@ -96,10 +97,9 @@ def test_feature_metrics_compute_the_reference_once(tmp_path, monkeypatch):
     monkeypatch.setenv("GANZOO_CACHE", str(tmp_path))
     seen = []
 
-    def pooled_pixels(images, **kwargs):  # a cheap stand-in feature net: 7x7 average pools, 16-d
+    def pooled_pixels(images, **kwargs):
         seen.append(len(images))
-        x = np.asarray(images, np.float64).reshape(len(images), 4, 7, 4, 7)
-        return x.mean(axis=(2, 4)).reshape(len(images), 16)
+        return pooled_pixel_features(images)
 
     monkeypatch.setattr(inception, "inception_features", pooled_pixels)
     ds, _, _ = make_dataset("mnist", 1000, data_dir=MNIST, conditional=True, seed=1)
@@ -129,8 +129,7 @@ def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(
 
     def pooled_pixels(images, **kwargs):
         seen.append(np.asarray(images).copy())
-        x = np.asarray(images, np.float64).reshape(len(images), 4, 7, 4, 7)
-        return x.mean(axis=(2, 4)).reshape(len(images), 16)
+        return pooled_pixel_features(images)
 
     monkeypatch.setattr(inception, "inception_features", pooled_pixels)
     result = fid_floor.floor("mnist", MNIST, 300)

@@ -10,6 +10,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import pooled_pixel_features
 
 import ganzoo
 from ganzoo import cards, configs, packaging, presets, training
@@ -186,16 +187,16 @@ def test_adding_feature_metrics_updates_entry_metadata_and_card_but_not_weights(
     monkeypatch.setenv(presets.ARTIFACTS_ENV, str(tmp_path / "artifacts"))
     for name in ("nsgan-mnist28", "nsgan-ring8"):
         shutil.copytree(os.path.join(ROOT, "artifacts", name), tmp_path / "artifacts" / name)
-    # a cheap stand-in for the Inception network: 7x7 average pools, 16-d
-    monkeypatch.setattr(inception, "inception_features", lambda images, **kwargs: np.asarray(
-        images, np.float64).reshape(len(images), 4, 7, 4, 7).mean(axis=(2, 4)).reshape(len(images), 16))
+    monkeypatch.setattr(inception, "inception_features", pooled_pixel_features)
     folder = tmp_path / "artifacts" / "nsgan-mnist28"
     before = {f: open(folder / f, "rb").read() for f in os.listdir(folder)}
     old = presets.get_preset("nsgan-mnist28")
     data_dir = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
     entry = packaging.add_feature_metrics("nsgan-mnist28", data_dir=os.path.join(data_dir, "mnist"), num_samples=200)
     assert entry["metrics"]["fid"] > 0 and entry["metrics"]["kid"] > 0 and "kid_std" in entry["metrics"]
-    assert {k: v for k, v in entry["metrics"].items() if k in old["metrics"]} == old["metrics"]
+    kept = {k: v for k, v in old["metrics"].items() if k not in packaging.FEATURE_METRICS}
+    assert kept and {k: v for k, v in entry["metrics"].items() if k in kept} == kept  # classifier metrics untouched
+    assert entry["metrics"]["fid"] != old["metrics"].get("fid")  # remeasured (stand-in features), not kept
     assert entry["protocol"]["modes"] == old["protocol"]["modes"]
     assert "200 samples (seed 0) vs 200 mnist training images" in entry["protocol"]["features"]
     assert presets.get_preset("nsgan-mnist28")["metrics"]["fid"] == entry["metrics"]["fid"]  # registered
