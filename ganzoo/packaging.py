@@ -93,6 +93,8 @@ def _metrics(model, dataset, data_dir, num_samples):
         return evaluate(model, dataset, metrics=("toy",))
     if dataset in ("mnist", "fashion_mnist", "stackedmnist"):
         return evaluate(model, dataset, data_dir=data_dir, metrics=("modes",), num_samples=num_samples)
+    if dataset in ("cifar10", "celeb_a"):  # no classifier of ours: the Inception metrics are the measurement
+        return evaluate(model, dataset, data_dir=data_dir, metrics=("fid", "kid", "pr"), num_samples=num_samples)
     raise ValueError(f"No packaging metrics for dataset {dataset!r} yet.")
 
 
@@ -182,7 +184,9 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
                    feature_samples=None, hub_org="ganzoo", register=True, verbose=True):
     """Packages the latest checkpoint of `run` as preset `name`; returns the registry entry.
 
-    `feature_samples`: also measure Inception FID and KID on that many samples (images only).
+    `feature_samples`: also measure Inception FID and KID on that many samples (28 px images;
+    CIFAR-10 and CelebA presets are measured by Inception FID, KID and precision/recall on
+    `num_samples` anyway).
     """
     from ganzoo.training import resolve_model_path
 
@@ -214,7 +218,7 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     protocol = results.pop("protocol")
     metrics = {k: v for k, v in results.items()
                if isinstance(v, (int, float)) and k not in ("num_samples", "seed", "num_reference")}
-    if feature_samples:
+    if feature_samples and "features" not in protocol:  # (CIFAR-10 and CelebA have them already)
         values, protocol["features"] = _feature_metrics(shipped, dataset, data_dir, feature_samples)
         metrics.update(values)
     from ganzoo.training import save_preview

@@ -34,11 +34,16 @@ def test_unknown_name_lists_the_closest():
         ganzoo.load("wgan-gp-mnist")
 
 
-def test_a_recipe_without_weights_says_why_and_how_to_train():
+@pytest.mark.parametrize("name, why", [("wgan-gp-celeba64", "CelebA"), ("wgan-gp-cifar32", "GPU run"),
+                                       ("sngan-cifar32", "GPU run")])
+def test_a_recipe_without_weights_says_why_and_how_to_train(name, why):
     with pytest.raises(presets.PresetError) as error:
-        ganzoo.load("wgan-gp-celeba64")
+        ganzoo.load(name)
     message = str(error.value)
-    assert "CelebA" in message and "ganzoo-train --config=zoo_configs/wgan-gp/celeba64.py" in message
+    variant, dataset = name.rsplit("-", 1)
+    assert why in message and f"ganzoo-train --config=zoo_configs/{variant}/{dataset}.py" in message
+    assert os.path.isfile(os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py"))
+    assert not os.path.exists(os.path.join(ROOT, "artifacts", name))
 
 
 @pytest.mark.parametrize("name", REQUIRED)
@@ -213,6 +218,30 @@ def test_adding_feature_metrics_updates_entry_metadata_and_card_but_not_weights(
     with pytest.raises(ValueError, match="Inception metrics need images; 'ring8' is toy data"):
         packaging.add_feature_metrics("nsgan-ring8", num_samples=200)
     assert {f: open(toy / f, "rb").read() for f in os.listdir(toy)} == toy_before
+
+
+def test_packaging_a_cifar_run_measures_it_with_inception_fid_kid_and_precision_recall(tmp_path, monkeypatch):
+    from ganzoo.metrics import inception
+
+    monkeypatch.setattr(inception, "inception_features", pooled_pixel_features)
+    monkeypatch.setenv("GANZOO_CACHE", str(tmp_path / "cache"))
+    model = ganzoo.models.build("wgan-gp", (32, 32, 3), seed=0)
+    model.compile()
+    run = tmp_path / "run"
+    os.makedirs(run / "checkpoints")
+    model.save(run / "checkpoints" / "step_0000001.keras")
+    with open(run / "config.json", "w") as f:
+        json.dump({"dataset": "cifar10", "variant": "wgan-gp", "steps": 1, "batch_size": 64}, f)
+    data = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
+    entry = packaging.package_preset(str(run), "wgan-gp-cifar32", data_dir=os.path.join(
+        data, "cifar10-jpeg", "cifar10-jpeg-q75.tar.gz"), description="smoke", out_root=str(tmp_path / "out"),
+        num_samples=200, feature_samples=100, register=False, verbose=False)
+    assert set(entry["metrics"]) == {"fid", "kid", "kid_std", "precision", "recall", "density", "coverage"}
+    assert entry["metrics"]["fid"] > 0 and 0 <= entry["metrics"]["recall"] <= 1
+    # measured once, on num_samples: feature_samples does not add a second, smaller measurement
+    assert entry["metrics_samples"] == 200 and "200 samples (seed 0) vs 200 cifar10" in entry["protocol"]["features"]
+    card = open(tmp_path / "out" / "wgan-gp-cifar32" / "README.md").read()
+    assert "JPEG q75" in card and "| FID (Inception) |" in card and "| precision |" in card
 
 
 def test_model_cards_are_generated_from_the_registry_and_not_stale():

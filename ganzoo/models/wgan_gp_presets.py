@@ -21,6 +21,29 @@ PRESETS = {'wgan-gp-celeba64': {'batch_size': 64,
                                      'tensorflow-datasets can download celeb_a), then package it with '
                                      'export/package_preset.py.',
                       'variant': 'wgan-gp'},
+ 'wgan-gp-cifar32': {'batch_size': 64,
+                     'command': 'ganzoo-train --config=zoo_configs/wgan-gp/cifar32.py '
+                                '--workdir=runs/wgan-gp-cifar32 --config.data_dir=<CIFAR-10 tar or folder '
+                                'with train/<class>/*.jpg>',
+                     'config': 'zoo_configs/wgan-gp/cifar32.py',
+                     'data_licence': 'CIFAR-10 (A. Krizhevsky, 2009); trained on a JPEG q75 copy',
+                     'data_shape': [32, 32, 3],
+                     'dataset': 'cifar10',
+                     'description': 'WGAN-GP: Wasserstein losses plus lambda E[(||grad D(x_hat)||_2 - 1)^2]. '
+                                    'CIFAR-10 (unconditional), the default DCGAN-32 networks (3,679,747 '
+                                    'generator / 687,553 critic parameters), 128-d latent.',
+                     'steps': 100000,
+                     'unavailable': 'not trained yet: its 100,000 steps x 64 are a GPU run, and no GPU was '
+                                    "lent to the sessions that built this zoo (on this project's idle 2-core "
+                                    'CPU it would take about 23 hours at 0.82 s per step with n_critic=5, '
+                                    'measured 2026-11-26: more than a session). Train it yourself: '
+                                    'ganzoo-train --config=zoo_configs/wgan-gp/cifar32.py '
+                                    '--workdir=runs/wgan-gp-cifar32 --config.data_dir=<CIFAR-10 tar or '
+                                    'folder with train/<class>/*.jpg> (or leave data_dir empty where '
+                                    'tensorflow-datasets can download cifar10), then package it with '
+                                    'export/package_preset.py --data_dir=<the same data>, which measures '
+                                    'Inception FID, KID and precision/recall on 10,000 samples.',
+                     'variant': 'wgan-gp'},
  'wgan-gp-fashion28': {'batch_size': 64,
                        'command': 'ganzoo-train --config=zoo_configs/wgan-gp/fashion28.py '
                                   '--workdir=runs/wgan-gp-fashion28 --config.data_dir=<local copy>',
