@@ -248,6 +248,7 @@ def leaderboard_markdown():
                      + ("; FID/KID: the count in their protocol" if any("fid" in e["metrics"] for e in rows.values())
                         else "") + "). Protocol: " + " ".join(protocols))
         parts.append("")
+        columns = [c for c in columns if any(c[0] in e["metrics"] for e in rows.values())]  # no all-'-' columns
         parts.append("| preset | steps x batch | " + " | ".join(c[1] for c in columns) + " | samples |")
         parts.append("|---" * (len(columns) + 3) + "|")
         for name, entry in rows.items():

@@ -98,6 +98,17 @@ def _metrics(model, dataset, data_dir, num_samples):
     raise ValueError(f"No packaging metrics for dataset {dataset!r} yet.")
 
 
+def _metrics_samples(dataset, num_samples):
+    """How many samples `_metrics` scored: the toy and Stacked-MNIST protocols fix their own counts."""
+    if dataset in ("ring8", "grid25"):
+        return 2500
+    if dataset == "stackedmnist":
+        from ganzoo.metrics.modes import STACKED_MNIST_SAMPLES
+
+        return STACKED_MNIST_SAMPLES
+    return num_samples
+
+
 FEATURE_METRICS = ("fid", "kid", "kid_std", "precision", "recall", "density", "coverage")
 
 
@@ -238,7 +249,7 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
         "parameters": {"generator": model.generator.count_params(),
                        "discriminator": model.discriminator.count_params()},
         "weights_dtype": "float16" if float16 else "float32",
-        "metrics": metrics, "protocol": protocol, "metrics_samples": 2500 if kind == "toy" else num_samples,
+        "metrics": metrics, "protocol": protocol, "metrics_samples": _metrics_samples(dataset, num_samples),
         "hub_repo_id": f"{hub_org}/{name}",
         "files": {presets_lib.MODEL_FILE: sha256(model_path)},
     }

@@ -244,11 +244,31 @@ def test_packaging_a_cifar_run_measures_it_with_inception_fid_kid_and_precision_
     assert "JPEG q75" in card and "| FID (Inception) |" in card and "| precision |" in card
 
 
+def test_each_preset_records_the_sample_count_its_metrics_used():
+    # the toy and Stacked-MNIST protocols fix their own counts, whatever packaging's num_samples was
+    assert packaging._metrics_samples("stackedmnist", 10_000) == 26_000
+    assert packaging._metrics_samples("grid25", 10_000) == 2_500
+    assert packaging._metrics_samples("mnist", 10_000) == 10_000
+    for name, entry in presets.registry().items():
+        if entry.get("unavailable"):
+            continue
+        expected = {"ring8": 2_500, "grid25": 2_500, "stackedmnist": 26_000}.get(entry["dataset"], 10_000)
+        assert entry["metrics_samples"] == expected, name
+        if entry["dataset"] in ("ring8", "grid25", "stackedmnist"):
+            assert str(expected) in json.dumps(entry["protocol"]).replace(",", ""), name
+
+
 def test_model_cards_are_generated_from_the_registry_and_not_stale():
     assert cards.main(["--check"]) == 0, "MODEL_CARDS.md is stale: run `python -m ganzoo.cards`"
     text = open(os.path.join(ROOT, "MODEL_CARDS.md")).read()
     for name in shipped():
         assert f"## {name}" in text and f"artifacts/{name}/samples.png" in text
+    # a leaderboard column that no preset of the table has is left out (label accuracy: conditional only)
+    tables = cards.leaderboard_markdown().split("\n\n")
+    header = {t.split("**")[1]: tables[i + 1].splitlines()[0] for i, t in enumerate(tables) if t.startswith("**")
+              and i + 1 < len(tables) and tables[i + 1].startswith("| preset")}
+    assert "label accuracy" in header["MNIST"] and "label accuracy" not in header["Fashion-MNIST"]
+    assert "| FID | KID |" in header["Fashion-MNIST"]
 
 
 def test_leaderboard_matrix_puts_each_preset_in_its_variant_row_and_dataset_column():

@@ -164,7 +164,7 @@ PRESETS = {'sngan-cifar32': {'batch_size': 64,
                           'hub_repo_id': 'ganzoo/sngan-stackedmnist28',
                           'latent_dim': 64,
                           'metrics': {'stacked_kl': 0.5358457640376237, 'stacked_modes': 974},
-                          'metrics_samples': 10000,
+                          'metrics_samples': 26000,
                           'num_classes': None,
                           'parameters': {'discriminator': 37634, 'generator': 235395},
                           'protocol': {'modes': 'Stacked-MNIST (PacGAN): 26000 samples, each channel '

@@ -184,7 +184,7 @@ PRESETS = {'wgan-gp-celeba64': {'batch_size': 64,
                             'hub_repo_id': 'ganzoo/wgan-gp-stackedmnist28',
                             'latent_dim': 64,
                             'metrics': {'stacked_kl': 0.20887705465731618, 'stacked_modes': 1000},
-                            'metrics_samples': 10000,
+                            'metrics_samples': 26000,
                             'num_classes': None,
                             'parameters': {'discriminator': 43809, 'generator': 235395},
                             'protocol': {'modes': 'Stacked-MNIST (PacGAN): 26000 samples, each channel '
