@@ -27,10 +27,10 @@ def floor(dataset, data_dir, n):
     # the first n are ganzoo-eval's reference set (same seeded order), the next n are disjoint from it
     if not np.array_equal(images[:n], reference_images(dataset, data_dir, n, seed=0)):
         raise RuntimeError("the seeded order changed with the count: the two halves would not be the reference")
-    real = reference.reference_features(dataset, data_dir, features="inception", count=n, seed=0)
+    real = reference.reference_features(dataset, features="inception", seed=0, images=images[:n])
     other = inception.inception_features(images[n:])
     kid, kid_std = features.kid(real, other)
-    stats = reference.reference_stats(dataset, data_dir, features="inception", count=n, seed=0)
+    stats = reference.reference_stats(dataset, features="inception", seed=0, images=images[:n])
     return {"fid": stats.fid(other), "kid": kid, "kid_std": kid_std}
 
 

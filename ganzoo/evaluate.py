@@ -51,6 +51,9 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
     unknown = sorted(set(metrics) - set(KNOWN_METRICS))
     if unknown:
         raise ValueError(f"Unknown metrics {unknown}; expected some of {list(KNOWN_METRICS)}.")
+    feature_metrics = [m for m in ("fid", "kid", "pr") if m in metrics]
+    if feature_metrics and reference in ("ring8", "grid25"):
+        raise ValueError(f"Inception metrics need images; {reference!r} is toy data.")
     results = {"reference": reference, "num_samples": num_samples, "seed": seed, "protocol": {}}
     if "toy" in metrics:
         from ganzoo.metrics import toy_metrics
@@ -86,23 +89,24 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
                                                  "the label they were generated for (labels 0..K-1 cycled)")
         else:
             raise ValueError(f"No mode metric for {reference!r}; 'modes' needs mnist, fashion_mnist or stackedmnist.")
-    feature_metrics = [m for m in ("fid", "kid", "pr") if m in metrics]
     if feature_metrics:
         from ganzoo.metrics import features as features_lib
         from ganzoo.metrics import inception, reference as reference_lib
 
         fake = inception.inception_features(model.generate(num_samples, seed=seed))
+        # read once: the cache keys below are digests of these images
+        real_images = reference_images(reference, data_dir, num_samples, seed)
         # cached per (images, feature net), features first so that FID's statistics reuse them: the
         # next evaluation against this reference computes features of the samples only
         if "kid" in metrics or "pr" in metrics:
             if num_samples <= reference_lib.MAX_CACHED_FEATURES:
-                real = reference_lib.reference_features(reference, data_dir, features="inception",
-                                                        count=num_samples, seed=seed)
+                real = reference_lib.reference_features(reference, features="inception", seed=seed,
+                                                        images=real_images)
             else:
-                real = inception.inception_features(reference_images(reference, data_dir, num_samples, seed))
+                real = inception.inception_features(real_images)
         if "fid" in metrics:
-            results["fid"] = reference_lib.reference_stats(reference, data_dir, features="inception",
-                                                           count=num_samples, seed=seed).fid(fake)
+            results["fid"] = reference_lib.reference_stats(reference, features="inception", seed=seed,
+                                                           images=real_images).fid(fake)
         if "kid" in metrics:
             results["kid"], results["kid_std"] = features_lib.kid(real, fake)
         if "pr" in metrics:

@@ -27,7 +27,7 @@ import zipfile
 import numpy as np
 
 from ganzoo import presets as presets_lib
-from ganzoo.saving import load_model, sha256
+from ganzoo.saving import load_model, sha256, write_atomically
 
 DATA_LICENCES = {
     "ring8": "synthetic (ganzoo.data.toy), Apache-2.0",
@@ -116,10 +116,13 @@ def _feature_metrics(model, dataset, data_dir, num_samples, metrics=("fid", "kid
     """({metric: value}, protocol text) of the Inception-feature metrics (ganzoo.evaluate)."""
     from ganzoo.evaluate import evaluate
 
-    if dataset in ("ring8", "grid25"):
-        raise ValueError(f"Inception metrics need images; {dataset!r} is toy data.")
     results = evaluate(model, dataset, data_dir=data_dir, metrics=metrics, num_samples=num_samples)
     return {k: results[k] for k in FEATURE_METRICS if k in results}, results["protocol"]["features"]
+
+
+def _write_text(path, text):
+    with open(path, "w") as f:
+        f.write(text)
 
 
 def _write_metadata(path, metadata, samples):
@@ -146,14 +149,9 @@ def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid
     entry = {**entry, "metrics": {**{k: v for k, v in entry["metrics"].items() if k not in stale}, **values},
              "protocol": {**entry["protocol"], "features": protocol}}
     metadata.update(metrics=entry["metrics"], protocol=entry["protocol"])
-    staging = os.path.join(folder, ".staging")
-    os.makedirs(staging, exist_ok=True)
-    _write_metadata(os.path.join(staging, presets_lib.METADATA_FILE), metadata, metadata["check"]["checkpoint_samples"])
-    with open(os.path.join(staging, "README.md"), "w") as f:
-        f.write(hub_card(name, entry))
-    for filename in (presets_lib.METADATA_FILE, "README.md"):
-        os.replace(os.path.join(staging, filename), os.path.join(folder, filename))
-    os.rmdir(staging)
+    write_atomically(os.path.join(folder, presets_lib.METADATA_FILE),
+                     lambda path: _write_metadata(path, metadata, metadata["check"]["checkpoint_samples"]))
+    write_atomically(os.path.join(folder, "README.md"), lambda path: _write_text(path, hub_card(name, entry)))
     entries = registered_entries(entry["variant"])
     entries[name] = entry
     write_presets_file(entry["variant"], entries)

@@ -8,6 +8,15 @@ import zipfile
 import keras
 
 
+def write_atomically(path, save):
+    """`save(partial)` writes a temporary file beside `path`, which then replaces `path` in one step:
+    a reader (or a kill) sees the old file or the new one, never half of one."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    partial = os.path.join(os.path.dirname(path), f".tmp_{os.getpid()}_{os.path.basename(path)}")
+    save(partial)
+    os.replace(partial, path)
+
+
 def sha256(path):
     """Hex sha256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()

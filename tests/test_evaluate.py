@@ -29,6 +29,8 @@ def test_toy_and_classifier_metrics_come_with_their_protocol():
         evaluate(toy_model, "ring8", metrics=["is"])
     with pytest.raises(ValueError, match="No mode metric"):
         evaluate(toy_model, "ring8", metrics=["modes"])
+    with pytest.raises(ValueError, match="Inception metrics need images; 'ring8' is toy data"):
+        evaluate(toy_model, "ring8", metrics=["toy", "kid"])  # refused before any metric is computed
 
 
 def test_cli_evaluates_a_run_directory(tmp_path):

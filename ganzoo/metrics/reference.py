@@ -26,6 +26,7 @@ import shutil
 import numpy as np
 
 from ganzoo.metrics.features import FeatureStats
+from ganzoo.saving import write_atomically
 
 FEATURES = ("inception", "classifier")
 TRAIN_SIZES = {"mnist": 60_000, "fashion_mnist": 60_000, "cifar10": 50_000, "stackedmnist": 60_000}
@@ -85,13 +86,6 @@ def _cache_folder(cache_dir):
     return os.path.join(os.fspath(cache_dir) if cache_dir else default_cache_dir(), "reference_stats")
 
 
-def _write_atomically(path, save):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = os.path.join(os.path.dirname(path), f".tmp_{os.getpid()}_{os.path.basename(path)}")
-    save(partial)
-    os.replace(partial, path)
-
-
 def _cached_features(stem, cache):
     path = os.path.join(cache, stem + "-features.npy")
     return np.load(path, allow_pickle=False) if os.path.isfile(path) else None
@@ -113,7 +107,7 @@ def reference_features(dataset, data_dir=None, *, features="inception", count=No
     if cached is not None:
         return cached
     values = np.asarray(feature_fn(images), np.float64)
-    _write_atomically(os.path.join(cache, stem + "-features.npy"), lambda p: np.save(p, values))
+    write_atomically(os.path.join(cache, stem + "-features.npy"), lambda p: np.save(p, values))
     return values
 
 
@@ -138,7 +132,7 @@ def reference_stats(dataset, data_dir=None, *, features="inception", count=None,
     values = _cached_features(stem, cache)
     stats = FeatureStats.from_features(feature_fn(images) if values is None else values, protocol)
     stats.path = os.path.join(cache, stem + ".npz")
-    _write_atomically(stats.path, stats.save)
+    write_atomically(stats.path, stats.save)
     return stats
 
 
