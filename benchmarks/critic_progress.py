@@ -42,7 +42,7 @@ def main():
     results = {}
     fig, axes = plt.subplots(1, len(SIGNALS), figsize=(5.5 * len(SIGNALS), 3.6))
     for ax, (variant, signal) in zip(axes, SIGNALS.items()):
-        config = configs.load(os.path.join(ROOT, "zoo_configs", variant, "mnist28.py"))
+        config = configs.load_zoo_config(variant, "mnist28")
         with config.unlocked():
             config.data_dir = args.data_dir
             config.steps = args.steps

@@ -4,7 +4,7 @@ Usage:
     python benchmarks/end_to_end.py --data_dir=../shared/data/mnist [--steps=300 --repeats=3 --nets=zoo,default]
 
 For each network size (`zoo`: the shipped presets' small DCGAN-28 from
-zoo_configs/wgan-gp/mnist28.py; `default`: the library's default DCGAN-28,
+zoo_configs/zoo.py:wgan-gp,mnist28; `default`: the library's default DCGAN-28,
 the nets of benchmarks/throughput.py), all WGAN-GP with n_critic = 5, batch 64:
 
 - input pipeline: `ganzoo.data.make_dataset` on the idx files (decode, scale,
@@ -39,9 +39,10 @@ sys.path.insert(0, ROOT)
 
 
 def _config(nets, data_dir, steps):
+    import ganzoo
     from ganzoo import configs
 
-    config = configs.load(os.path.join(ROOT, "zoo_configs", "wgan-gp", "mnist28.py"))
+    config = configs.load_zoo_config("wgan-gp", "mnist28")
     with config.unlocked():
         config.data_dir = data_dir
         config.steps = steps
@@ -49,8 +50,9 @@ def _config(nets, data_dir, steps):
         config.sample_every = config.checkpoint_every = steps // 2
         if nets == "default":
             config.latent_dim = 128
-            config.model.generator_widths = ()
-            config.model.discriminator_widths = ()
+            defaults = ganzoo.models.get_class("wgan-gp").network_defaults((28, 28, 1))
+            config.model.generator_widths = defaults["generator_widths"]
+            config.model.discriminator_widths = defaults["discriminator_widths"]
     return config
 
 

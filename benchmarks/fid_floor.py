@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from ganzoo.evaluate import reference_images
+from ganzoo.data import reference_images
 from ganzoo.metrics import features, inception, reference
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "fid_floor")

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/toy_modes.py --out=benchmarks/results/toy_modes [--steps=N --batch_size=B]
 
-Runs every zoo config `zoo_configs/<variant>/<dataset>.py` through
+Runs every zoo recipe (`ganzoo.configs.zoo_config_spec`) through
 `ganzoo.training.train_and_evaluate` (the variant's paper defaults for
 optimizers, n_critic and penalty weights; the toy configs' shared learning-rate
 scale and budget), then measures 2,500 samples with `ganzoo.metrics.toy_metrics`
@@ -81,7 +81,7 @@ def main():
             key = f"{variant}/{name}"
             if key in samples:
                 continue
-            config = configs.load(os.path.join(ROOT, "zoo_configs", variant, f"{name}.py"))
+            config = configs.load_zoo_config(variant, name)
             with config.unlocked():
                 config.steps = args.steps or config.steps
                 config.batch_size = args.batch_size or config.batch_size
@@ -93,7 +93,7 @@ def main():
             start = time.time()
             metrics = training.train_and_evaluate(config, workdir)
             seconds = time.time() - start
-            model = ganzoo.load_model(training.latest_checkpoint(workdir)[1])
+            model = ganzoo.load_model(ganzoo.saving.latest_checkpoint(workdir)[1])
             x = model.generate(2500, seed=config.seed)
             metrics.pop("protocol")
             results.append({

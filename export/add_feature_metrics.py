@@ -8,15 +8,15 @@ not touched; metadata.json, README.md and the variant's presets file are
 rewritten (ganzoo.packaging.add_feature_metrics), then the model cards.
 """
 
-import argparse
+import os
 import time
 
-from ganzoo import cards, presets
+from ganzoo import cards, cli, presets
 from ganzoo.packaging import add_feature_metrics
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = cli.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", required=True, help="comma-separated names, or all-28")
     parser.add_argument("--data_dir_mnist", default=None)
     parser.add_argument("--data_dir_fashion", default=None)
@@ -37,4 +37,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli.guarded(main, prog=os.path.basename(__file__))()

@@ -9,15 +9,17 @@ images), out/generator.tflite and out/generator.onnx (outputs `samples` [and
 and exits non-zero when one is above 1e-3. ONNX needs `pip install 'ganzoo[export]'`.
 """
 
-import argparse
 import json
+import os
 import sys
+
+from ganzoo import cli
 
 TOLERANCE = 1e-3
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = cli.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", required=True, help="preset name, hf://org/repo, a folder or a .keras file")
     parser.add_argument("--out", required=True)
     parser.add_argument("--formats", default="savedmodel,tflite,onnx")
@@ -37,4 +39,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.guarded(main, prog=os.path.basename(__file__))())

@@ -6,13 +6,14 @@
 Then regenerate the model cards: python -m ganzoo.cards
 """
 
-import argparse
+import os
 
+from ganzoo import cli
 from ganzoo.packaging import package_preset
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = cli.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", required=True, help="training run directory (its latest checkpoint is packaged)")
     parser.add_argument("--preset", required=True, help="preset name, {variant}-{dataset}")
     parser.add_argument("--description", required=True)
@@ -29,4 +30,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli.guarded(main, prog=os.path.basename(__file__))()

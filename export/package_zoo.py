@@ -8,11 +8,11 @@ class docstring plus the data and networks. Runs without metrics.json (not
 finished) are skipped with a message.
 """
 
-import argparse
 import json
 import os
 
-from ganzoo import cards, configs, models
+from ganzoo import cards, cli, models
+from ganzoo.data import registry
 from ganzoo.packaging import package_preset
 
 DATA = {
@@ -23,7 +23,7 @@ DATA = {
 
 
 def networks(config):
-    if config["dataset"] in ("ring8", "grid25"):
+    if registry.is_toy(config["dataset"]):
         return "3x256 ReLU MLPs" + (" (autoencoder critic 2x256 each way)" if config["variant"] == "ebgan" else "")
     if config["variant"] == "ebgan":
         return ("a small DCGAN-28 generator (64-32 channels, 64-d latent) and an autoencoder critic "
@@ -37,7 +37,7 @@ def describe(config):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = cli.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", required=True)
     parser.add_argument("--data_dir_mnist", default=None)
     parser.add_argument("--data_dir_fashion", default=None)
@@ -45,7 +45,6 @@ def main():
     parser.add_argument("--feature_samples", type=int, default=0,
                         help="also Inception FID/KID on this many samples (image presets; 0: none)")
     args = parser.parse_args()
-    zoo_names = {source: zoo for zoo, source in configs.DATASETS.items()}
     data_dirs = {"mnist": args.data_dir_mnist, "fashion_mnist": args.data_dir_fashion,
                  "stackedmnist": args.data_dir_mnist}
     for name in sorted(os.listdir(args.runs)):
@@ -55,7 +54,7 @@ def main():
             continue
         with open(os.path.join(run, "config.json")) as f:
             config = json.load(f)
-        preset = f"{config['variant']}-{zoo_names[config['dataset']]}" + ("-cond" if config.get("conditional") else "")
+        preset = f"{config['variant']}-{registry.get(config['dataset']).zoo_id}" + ("-cond" if config.get("conditional") else "")
         entry = package_preset(run, preset, data_dir=data_dirs.get(config["dataset"]), description=describe(config),
                                num_samples=args.num_samples,
                                feature_samples=args.feature_samples if config["dataset"] in ("mnist", "fashion_mnist")
@@ -65,4 +64,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli.guarded(main, prog=os.path.basename(__file__))()

@@ -9,13 +9,14 @@ then uploads artifacts/<preset>/ with its model card. The token comes from
 Load it back with `ganzoo.load("hf://my-org/wgan-gp-mnist28")`.
 """
 
-import argparse
+import os
 
+from ganzoo import cli
 from ganzoo.hub import push_preset
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = cli.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", required=True, help="registered preset name or a preset folder")
     parser.add_argument("--repo_id", required=True, help="org/name on the Hub")
     parser.add_argument("--private", action="store_true")
@@ -24,4 +25,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli.guarded(main, prog=os.path.basename(__file__))()

@@ -3,6 +3,7 @@
 __version__ = "0.1.0"
 
 from ganzoo import constraints, data, losses, models, networks, penalties  # noqa: E402
+from ganzoo import presets  # noqa: E402
 from ganzoo.saving import LoadError, load_model  # noqa: E402
 
 
@@ -13,13 +14,9 @@ def variants():
 
 def load(spec):
     """A pretrained GAN from a preset name, "hf://org/repo" or a directory; see `ganzoo.presets.load`."""
-    from ganzoo import presets
-
     return presets.load(spec)
 
 
 def list_presets(*, available_only=False):
     """Names of the registered presets; see `ganzoo.presets`."""
-    from ganzoo import presets
-
     return presets.list_presets(available_only=available_only)

@@ -1,73 +1,102 @@
-"""Shared defaults of the zoo configs (`zoo_configs/<variant>/<dataset>.py`).
+"""Run configs: `base_config(variant, dataset)` spells out every hyper-parameter of a run.
 
-Each zoo config calls `base_config(variant, dataset, arg)` and sets what its
-paper prescribes; `arg == "smoke"` shrinks the run to a few steps (CI runs
-every config that way so none rots). The result is locked by `ganzoo-train`:
-a misspelt key fails at once.
+A config holds, resolved (no "0 means the default" values):
+- `model`: every constructor option of the variant with the value that
+  applies (its paper's defaults unless a config changes them: n_critic,
+  penalty weights, EMA, instance noise, ...), and the network options
+  (`generator_widths`, `discriminator_widths`, `normalization`, `dropout`,
+  and EBGAN's `code_dim`);
+- `d_optimizer`, `g_optimizer`: the optimizers with all their arguments
+  (`class_name` plus Keras' `get_config()`), the variant's paper optimizers
+  unless a config changes them;
+- the data, budget, precision policy, logging and fault handling.
+
+Zoo configs (`zoo_configs/`) call `base_config` and set what their recipe
+prescribes; `zoo_configs/zoo.py:<variant>,<dataset>` is the zoo's recipe for a
+variant that needs nothing else. `arg == "smoke"` shrinks a run to a few steps
+(CI runs every config that way so none rots). `ganzoo-train` locks the result:
+a misspelt key fails at once. A run writes the config it ran, resolved, to
+`<workdir>/config.json`; `load("<workdir>/config.json")` gives it back, and
+`ganzoo-train --config=<workdir>/config.json` reruns it.
 """
 
-import ml_collections
+import importlib.util
+import inspect
+import json
+import os
 
-DATASETS = {  # zoo dataset id -> data source name
-    "ring8": "ring8", "grid25": "grid25", "mnist28": "mnist", "fashion28": "fashion_mnist",
-    "stackedmnist28": "stackedmnist", "cifar32": "cifar10", "celeba64": "celeb_a",
-}
+import keras
+import ml_collections
+import numpy as np
+from ml_collections import config_dict
+
+from ganzoo import models
+from ganzoo.data import registry
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where zoo_configs/ sits in a checkout
+PRECISION_POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 # Generator steps when a dataset's budget differs from the default. cifar32:
 # CIFAR-10 train (50k); offline, data_dir = a tar or folder with
 # train/<class>/*.jpg (the shared CIFAR-10 copy is JPEG q75: say so next to any
 # FID). celeba64: aligned CelebA faces, centre 108x108 crop resized to 64x64;
 # offline, data_dir = a folder or tar of the 178x218 JPEGs. Both are GPU runs.
 STEPS = {"cifar32": 100_000, "celeba64": 100_000}
+# Network sizes of the shipped presets, the same for every variant on a
+# dataset: small enough that a preset (float16 weights of both networks plus
+# float32 Adam moments) stays under 3 MB and trains on 2 CPU cores in minutes.
+# Toy: 3 x 256 ReLU MLPs (the WGAN-GP paper's are 3 x 512). 28 px: a DCGAN at a
+# quarter of the default generator width, half the critic width, and a 64-d
+# latent (270k parameters in all, against 2.2M). Other datasets: the library's
+# default networks.
 _TOY_NET = ((256, 256, 256), (256, 256, 256))
 _NET28 = ((64, 32), (32, 64))
 SMALL_NETS = {"ring8": _TOY_NET, "grid25": _TOY_NET, "mnist28": _NET28, "fashion28": _NET28, "stackedmnist28": _NET28}
 SMALL_LATENT = {"mnist28": 64, "fashion28": 64, "stackedmnist28": 64}
+# Constructor arguments that are not options of a run: the networks come from
+# the network options, the rest from the data and the config's own keys.
+_NOT_OPTIONS = {"self", "generator", "discriminator", "latent_dim", "num_classes", "seed", "args", "kwargs"}
+# The type of options whose default is None, so that the command line can set them.
+_NONE_TYPES = {"ema_decay": float, "margin": float, "penalty": str, "penalty_weight": float, "code_dim": int}
+_STRING_PLACEHOLDERS = ("data_dir", "init_from", "tpu")
 
 
 def base_config(variant, dataset, arg=None):
-    image = DATASETS[dataset] not in ("ring8", "grid25")
+    """The resolved config of `variant` on zoo dataset `dataset` (e.g. "mnist28")."""
+    info = registry.from_zoo_id(dataset)
+    image = not info.is_toy
     config = ml_collections.ConfigDict()
     config.variant = variant
-    config.dataset = DATASETS[dataset]
-    config.data_dir = ""  # a local source (e.g. a directory of idx files); "" = tensorflow-datasets
+    config.dataset = info.name
+    config.data_dir = config_dict.placeholder(str)  # a local source (e.g. a directory of idx files); None: tfds
     config.conditional = False
-    config.latent_dim = 128 if image else 64
+    config.latent_dim = SMALL_LATENT.get(dataset, 128 if image else 64)
     config.batch_size = 64 if image else 128
     config.steps = STEPS.get(dataset, 5000 if image else 3000)  # the same for every variant on a dataset
-    config.model = ml_collections.ConfigDict()  # variant options, e.g. gp_weight, ema_decay
-    # Network sizes of the shipped presets, the same for every variant on a
-    # dataset: small enough that a preset (float16 weights of both networks plus
-    # float32 Adam moments) stays under 3 MB and trains on 2 CPU cores in
-    # minutes. Toy: 3 x 256 ReLU MLPs (the WGAN-GP paper's are 3 x 512).
-    # 28 px: a DCGAN at a quarter of the default generator width, half the
-    # critic width, and a 64-d latent (270k parameters in all, against 2.2M).
-    # () = the library's default networks (CIFAR-10, CelebA).
-    config.model.generator_widths = SMALL_NETS.get(dataset, ((), ()))[0]
-    config.model.discriminator_widths = SMALL_NETS.get(dataset, ((), ()))[1]
-    if dataset in SMALL_LATENT:
-        config.latent_dim = SMALL_LATENT[dataset]
-    # Learning rates: the variant's paper rates (its `default_optimizers`) times
-    # learning_rate_scale, unless set here (absolute; 0 = not set). The toy runs
-    # give every variant the same rate, 1e-3 (each keeps its optimizer, betas
-    # and n_critic): a 3k-step budget leaves the papers' DCGAN rates blurry
-    # (measured: WGAN-GP on ring8 at 1e-4 had 2 % high-quality samples after
-    # 1.5k steps), and 10x the papers' rates (2e-3 for GAN) made GAN diverge.
-    config.learning_rate_scale = 1.0
-    config.d_learning_rate = 0.0 if image else 1e-3
-    config.g_learning_rate = 0.0 if image else 1e-3
+    config.model = model_options(variant, info.shape)
+    if dataset in SMALL_NETS:
+        config.model.generator_widths, config.model.discriminator_widths = SMALL_NETS[dataset]
+    config.d_optimizer, config.g_optimizer = default_optimizer_configs(variant)
+    if not image:
+        # The toy runs give every variant the same rate, 1e-3 (each keeps its
+        # optimizer, betas and n_critic): a 3k-step budget leaves the papers'
+        # DCGAN rates blurry (measured: WGAN-GP on ring8 at 1e-4 had 2 %
+        # high-quality samples after 1.5k steps), and 10x the papers' rates
+        # (2e-3 for GAN) made GAN diverge.
+        config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = 1e-3
     config.seed = 0
     config.deterministic = False  # tf op determinism: bit-identical reruns and resumes, slower
     config.strategy = "auto"  # auto | default | mirrored | multiworker | tpu
-    config.tpu = ""  # TPU address for strategy=tpu ("" = the local TPU)
-    config.mixed_precision = ""  # "" | mixed_float16 | mixed_bfloat16 (GPUs/TPUs; off on CPU)
+    config.tpu = config_dict.placeholder(str)  # TPU address for strategy=tpu (None: the local TPU)
+    config.mixed_precision = "float32"  # float32 | mixed_float16 | mixed_bfloat16
     config.jit_compile = False  # XLA; measured no gain on CPU
+    config.steps_per_execution = 1  # train steps per call of the compiled function
     # A NaN/Inf loss: the step is never kept; "retry" restores the last good
     # checkpoint and lowers both learning rates by nonfinite_lr_factor (at most
     # max_nonfinite_retries times), "stop" ends the run with a message.
     config.on_nonfinite = "retry"
     config.nonfinite_lr_factor = 0.5
     config.max_nonfinite_retries = 3
-    config.init_from = ""  # a saved model (.keras file or run directory) to fine-tune
+    config.init_from = config_dict.placeholder(str)  # a saved model (.keras file or run directory) to fine-tune
     config.log_every = 50
     config.sample_every = 500
     config.checkpoint_every = 500
@@ -81,23 +110,190 @@ def base_config(variant, dataset, arg=None):
     config.eval_samples = 2000
     config.verbose = 1
     if arg == "smoke":
-        config.batch_size = 8
-        config.steps = 3
-        config.log_every = config.sample_every = config.checkpoint_every = 2
-        config.num_grid_samples = 16
-        config.verbose = 0
+        shrink_to_smoke(config)
     elif arg:
         raise ValueError(f"Unknown config argument {arg!r}; expected nothing or 'smoke'.")
     return config
 
 
-def load(path, arg=None):
-    """The locked ConfigDict of a config file (`get_config(arg)`), as `ganzoo-train --config=path[:arg]` reads it."""
-    import importlib.util
+def zoo_config_spec(variant, zoo_id, *, suffix=""):
+    """The `--config=` of the zoo's recipe for `variant` on `zoo_id` (`suffix`: "_cond" for the conditional
+    one): its own file `zoo_configs/<variant>/<zoo_id><suffix>.py` where the zoo has one, else zoo.py's."""
+    own = f"zoo_configs/{variant}/{zoo_id}{suffix}.py"
+    if os.path.isfile(os.path.join(REPO_ROOT, own)):
+        return own
+    if suffix:
+        raise ValueError(f"No zoo config {own}.")
+    return f"zoo_configs/zoo.py:{variant},{zoo_id}"
 
-    spec = importlib.util.spec_from_file_location("ganzoo_zoo_config", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    config = module.get_config(arg)
+
+def load_zoo_config(variant, zoo_id, arg=None, *, suffix=""):
+    """The locked config of the zoo's recipe (a source checkout's zoo_configs/)."""
+    return load(os.path.join(REPO_ROOT, zoo_config_spec(variant, zoo_id, suffix=suffix)), arg)
+
+
+def shrink_to_smoke(config):
+    """A few steps of the same run: CI runs every config this way."""
+    config.batch_size = 8
+    config.steps = 3
+    config.log_every = config.sample_every = config.checkpoint_every = 2
+    config.num_grid_samples = 16
+    config.verbose = 0
+
+
+def model_options(variant, data_shape):
+    """Every option of `variant`'s constructor and default networks for `data_shape`, with its default."""
+    cls = models.get_class(variant)
+    options = {}
+    for klass in reversed(cls.__mro__):
+        if "__init__" not in vars(klass) or not issubclass(klass, models.BaseGAN):
+            continue
+        for name, parameter in inspect.signature(klass.__init__).parameters.items():
+            if name not in _NOT_OPTIONS and parameter.default is not inspect.Parameter.empty:
+                options[name] = parameter.default
+    if options.get("n_critic") is None:
+        options["n_critic"] = cls.default_n_critic
+    options.update(cls.network_defaults(data_shape))
+    return ml_collections.ConfigDict({k: _typed(k, v) for k, v in options.items()})
+
+
+def optimizer_config(optimizer):
+    """An optimizer as a flat dict: `class_name` and every argument of its `get_config()`."""
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # a loss-scale wrapper adds no arguments
+    # not its `name`: a process-wide counter ("adam_3") that says nothing about the run
+    # floats as their float32 value's shortest text: Keras reads them back from float32 variables
+    # (2e-4 comes back as 0.00019999999494757503), and 2e-4 is the same float32
+    options = {k: float(str(np.float32(v))) if isinstance(v, float) else v
+               for k, v in optimizer.get_config().items() if k != "name"}
+    return {"class_name": type(optimizer).__name__, **options}
+
+
+def optimizer_from_config(options):
+    """The optimizer `optimizer_config` described (None: the variant's default)."""
+    if options is None:
+        return None
+    options = dict(options)
+    class_name = options.pop("class_name")
+    return keras.optimizers.get({"class_name": class_name, "config": options})
+
+
+def default_optimizer_configs(variant):
+    """(d_optimizer, g_optimizer) configs of the variant's paper optimizers, every argument spelled out.
+
+    Read from the classes' signatures, not from built optimizers: building one creates TF variables,
+    and a multi-worker run must configure its collectives before any TF op runs.
+    """
+    name, arguments = models.get_class(variant).default_optimizer
+    signature = inspect.signature(getattr(keras.optimizers, name).__init__)
+    options = {k: p.default for k, p in signature.parameters.items()
+               if p.default is not inspect.Parameter.empty and k != "name"}
+    options.update(arguments)
+    return tuple(ml_collections.ConfigDict({"class_name": name, **{k: _typed(k, v) for k, v in options.items()}})
+                 for _ in range(2))
+
+
+def resolved(config, model):
+    """The config as it ran, a JSON-ready dict: the model's own options and optimizers, the precision policy."""
+    record = config.to_dict()
+    model_config = model.get_config()
+    for key in record["model"]:
+        if key in model_config:
+            record["model"][key] = model_config[key]
+    record["d_optimizer"] = optimizer_config(model.d_optimizer)
+    record["g_optimizer"] = optimizer_config(model.g_optimizer)
+    record["mixed_precision"] = keras.config.dtype_policy().name
+    return json.loads(json.dumps(record, default=_jsonable))
+
+
+def check(config):
+    """Raises one ValueError naming the first nonsensical value of `config`."""
+    if config.on_nonfinite not in ("retry", "stop"):
+        raise ValueError(f"on_nonfinite={config.on_nonfinite!r}; expected 'retry' or 'stop'.")
+    if config.mixed_precision not in PRECISION_POLICIES:
+        raise ValueError(f"mixed_precision={config.mixed_precision!r}; expected one of {', '.join(PRECISION_POLICIES)}.")
+    for key in ("steps", "batch_size", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints"):
+        if config[key] < 1:
+            raise ValueError(f"config.{key} must be >= 1, got {config[key]}.")
+    for name in ("d_optimizer", "g_optimizer"):
+        options = config[name]
+        rate = options.get("learning_rate") if options is not None else None
+        if isinstance(rate, (int, float)) and not rate > 0:
+            raise ValueError(f"config.{name}.learning_rate must be > 0, got {rate}.")
+        for beta in ("beta_1", "beta_2", "rho", "momentum"):
+            value = options.get(beta) if options is not None else None
+            if isinstance(value, (int, float)) and not 0 <= value < 1:
+                raise ValueError(f"config.{name}.{beta} must be in [0, 1), got {value}.")
+    if config.nonfinite_lr_factor <= 0 or config.nonfinite_lr_factor >= 1:
+        raise ValueError(f"config.nonfinite_lr_factor must be in (0, 1), got {config.nonfinite_lr_factor}.")
+    if config.latent_dim < 1 or config.max_nonfinite_retries < 0 or config.eval_samples < 1:
+        raise ValueError("config.latent_dim and config.eval_samples must be >= 1 and config.max_nonfinite_retries "
+                         f">= 0; got {config.latent_dim}, {config.eval_samples}, {config.max_nonfinite_retries}.")
+    if config.steps_per_execution != 1:
+        raise ValueError(f"config.steps_per_execution={config.steps_per_execution}: ganzoo-train runs one step per "
+                         "call for now (its callbacks log, checkpoint and roll back per step); set it to 1.")
+    if config.eval_every and config.eval_every % config.log_every:
+        raise ValueError(f"config.eval_every must be a multiple of config.log_every; got eval_every="
+                         f"{config.eval_every}, log_every={config.log_every}.")
+    if config.eval_every and not (registry.has_modes(config.dataset) or registry.has_classifier(config.dataset)):
+        raise ValueError(f"config.eval_every: in-training evaluation exists for mnist, fashion_mnist, ring8 and "
+                         f"grid25, not {config.dataset!r}; set --config.eval_every=0 and run ganzoo-eval on the "
+                         "finished run.")
+
+
+def from_json(path):
+    """The config a run recorded in its config.json, as a ConfigDict the command line can still override."""
+    with open(path) as f:
+        record = json.load(f)
+    return _to_config(record)
+
+
+def load(path, arg=None):
+    """The locked ConfigDict of a config file, as `ganzoo-train --config=path[:arg]` reads it.
+
+    `path`: a config file with `get_config(arg)` (`file.py:inner` passes `inner`, followed by
+    `,arg`: "zoo_configs/zoo.py:wgan-gp,ring8" with arg "smoke"), or a run's config.json.
+    """
+    path = str(path)
+    if ":" in path and not os.path.exists(path):
+        path, inner = path.rsplit(":", 1)
+        arg = f"{inner},{arg}" if arg else inner
+    if path.endswith(".json"):
+        config = from_json(path)
+        if arg == "smoke":
+            shrink_to_smoke(config)
+    else:
+        spec = importlib.util.spec_from_file_location("ganzoo_zoo_config", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        config = module.get_config(arg)
     config.lock()
     return config
+
+
+def _typed(name, value):
+    """A value for a ConfigDict field: None becomes a typed placeholder, lists tuples."""
+    if value is None:
+        return config_dict.placeholder(_NONE_TYPES.get(name, object))
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _to_config(record):
+    config = ml_collections.ConfigDict()
+    for key, value in record.items():
+        if isinstance(value, dict) and "class_name" not in value or key == "model":
+            config[key] = _to_config(value)
+        elif isinstance(value, dict):  # an optimizer
+            config[key] = ml_collections.ConfigDict({k: _typed(k, v) for k, v in value.items()})
+        elif value is None and key in _STRING_PLACEHOLDERS:
+            config[key] = config_dict.placeholder(str)
+        else:
+            config[key] = _typed(key, value)
+    return config
+
+
+def _jsonable(value):
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -28,11 +28,3 @@ class ClipConstraint(keras.constraints.Constraint):
     def get_config(self):
         return {"c": self.c}
 
-
-def spectral_normalization(layer, power_iterations=1):
-    """Wraps a Dense/Conv layer in `keras.layers.SpectralNormalization` (Miyato et al. 2018).
-
-    In training mode the kernel is divided by its largest singular value,
-    estimated by power iteration (one per call, warm-started).
-    """
-    return keras.layers.SpectralNormalization(layer, power_iterations=power_iterations)

@@ -21,6 +21,19 @@ import os
 import numpy as np
 from absl import app, flags
 
+from ganzoo import cli
+from ganzoo.data import registry
+from ganzoo.data.sources import reference_images
+from ganzoo.metrics import features as features_lib
+from ganzoo.metrics import inception
+from ganzoo.metrics import reference as reference_lib
+from ganzoo.metrics.classifier import Classifier, domain_metrics
+from ganzoo.metrics.modes import STACKED_MNIST_SAMPLES, stacked_mnist_modes
+from ganzoo.metrics.toy import toy_metrics
+from ganzoo.plotting import save_preview
+from ganzoo.presets import load
+from ganzoo.saving import load_model, resolve_model_path
+
 _MODEL = flags.DEFINE_string("model", None, "Run directory or .keras file.")
 _PRESET = flags.DEFINE_string("preset", None, "Preset name, hf://org/repo or preset folder (instead of --model).")
 _REFERENCE = flags.DEFINE_string("reference", None, "Dataset of the reference set (e.g. mnist, ring8, cifar10).")
@@ -32,51 +45,35 @@ _OUT = flags.DEFINE_string("out", None, "Output folder (default: the run directo
 KNOWN_METRICS = ("toy", "modes", "fid", "kid", "pr")
 
 
-def reference_images(dataset, data_dir, n, seed=0):
-    """`n` reference images in [-1, 1] from the dataset's training split, in a seeded order."""
-    from ganzoo.data import make_dataset
-
-    ds, _, _ = make_dataset(dataset, min(n, 1000), data_dir=data_dir, seed=seed)
-    chunks, total = [], 0
-    for batch in ds:
-        chunks.append(batch.numpy())
-        total += len(chunks[-1])
-        if total >= n:
-            break
-    return np.concatenate(chunks)[:n]
-
-
 def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples=10_000, seed=0):
     """Returns {metric: value, ..., 'protocol': {...}} for `model` against the `reference` dataset."""
     unknown = sorted(set(metrics) - set(KNOWN_METRICS))
     if unknown:
         raise ValueError(f"Unknown metrics {unknown}; expected some of {list(KNOWN_METRICS)}.")
     feature_metrics = [m for m in ("fid", "kid", "pr") if m in metrics]
-    if feature_metrics and reference in ("ring8", "grid25"):
+    if feature_metrics and registry.is_toy(reference):
         raise ValueError(f"Inception metrics need images; {reference!r} is toy data.")
-    results = {"reference": reference, "num_samples": num_samples, "seed": seed, "protocol": {}}
+    # what each group of metrics actually scored: the toy and Stacked-MNIST protocols fix their own counts
+    scored = {}
+    results = {"reference": reference, "num_samples": scored, "seed": seed, "protocol": {}}
     if "toy" in metrics:
-        from ganzoo.metrics import toy_metrics
-
         toy = toy_metrics(model.generate(2500, seed=seed), reference)
+        scored["toy"] = 2500
         results["protocol"]["toy"] = toy.pop("protocol")
         results.update(toy)
     if "modes" in metrics:
         if reference == "stackedmnist":
-            from ganzoo.metrics.classifier import Classifier
-            from ganzoo.metrics.modes import STACKED_MNIST_SAMPLES, stacked_mnist_modes
-
             classifier = Classifier("mnist")
             modes = stacked_mnist_modes(model.generate(STACKED_MNIST_SAMPLES, seed=seed), classifier.predict)
+            scored["modes"] = STACKED_MNIST_SAMPLES
             results.update(stacked_modes=modes["modes"], stacked_kl=modes["kl"])
             results["protocol"]["modes"] = (f"Stacked-MNIST (PacGAN): {STACKED_MNIST_SAMPLES} samples, each channel "
                                             f"classified by the shipped MNIST classifier (sha256 {classifier.info['sha256'][:12]}); "
                                             "modes hit of 1000 and KL of the mode histogram to uniform")
         elif reference in ("mnist", "fashion_mnist"):
-            from ganzoo.metrics.classifier import Classifier, domain_metrics
-
             classifier = Classifier(reference)
             samples = model.generate(num_samples, seed=seed)
+            scored["modes"] = len(samples)
             domain = domain_metrics(samples, reference_images(reference, data_dir, num_samples, seed), classifier)
             results["protocol"]["modes"] = domain.pop("protocol")
             results.update(domain)
@@ -90,10 +87,8 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
         else:
             raise ValueError(f"No mode metric for {reference!r}; 'modes' needs mnist, fashion_mnist or stackedmnist.")
     if feature_metrics:
-        from ganzoo.metrics import features as features_lib
-        from ganzoo.metrics import inception, reference as reference_lib
-
         fake = inception.inception_features(model.generate(num_samples, seed=seed))
+        scored["features"] = len(fake)
         # read once: the cache keys below are digests of these images
         real_images = reference_images(reference, data_dir, num_samples, seed)
         # cached per (images, feature net), features first so that FID's statistics reuse them: the
@@ -124,24 +119,24 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
 
 def main(argv):
     del argv
-    import ganzoo
-    from ganzoo.training import save_preview
-
+    if _SEED.value < 0 or _NUM_SAMPLES.value < 1:
+        raise ValueError(f"--seed must be >= 0 and --num_samples >= 1, got {_SEED.value} and {_NUM_SAMPLES.value}.")
+    unknown = sorted(set(_METRICS.value) - set(KNOWN_METRICS))
+    if unknown:
+        raise ValueError(f"unknown metrics {unknown} (choose from {', '.join(KNOWN_METRICS)}).")
     if bool(_MODEL.value) == bool(_PRESET.value):
-        raise app.UsageError("Give exactly one of --model (run dir or .keras) and --preset (name, hf://, folder).")
+        raise ValueError("Give exactly one of --model (run dir or .keras) and --preset (name, hf://, folder).")
     if _PRESET.value:
         if not _OUT.value:
-            raise app.UsageError("--preset needs --out (a preset folder is not written to).")
-        model = ganzoo.load(_PRESET.value)
+            raise ValueError("--preset needs --out (a preset folder is not written to).")
+        model = load(_PRESET.value)
         path, reference = _PRESET.value, _REFERENCE.value or getattr(model, "preset", {}).get("dataset")
     else:
-        from ganzoo.training import resolve_model_path
-
         path = resolve_model_path(_MODEL.value)
-        model = ganzoo.load_model(path)
+        model = load_model(path)
         reference = _REFERENCE.value
     if not reference:
-        raise app.UsageError("--reference is required (the dataset to compare with, e.g. mnist or ring8).")
+        raise ValueError("--reference is required (the dataset to compare with, e.g. mnist or ring8).")
     results = evaluate(model, reference, data_dir=_DATA_DIR.value, metrics=_METRICS.value,
                        num_samples=_NUM_SAMPLES.value, seed=_SEED.value)
     results["model"] = path
@@ -154,7 +149,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    app.run(cli.guarded(main, prog="ganzoo-eval"), flags_parser=cli.absl_flags_parser("ganzoo-eval"))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ and with its moving-average weights when the model keeps an EMA.
 """
 
 import os
+import shutil
+import tempfile
 
 import keras
 import numpy as np
@@ -106,19 +108,35 @@ def export_onnx(model, path):
 
 
 def export(model, out, formats=FORMATS):
-    """Exports to `out/` (savedmodel/, generator.tflite, generator.onnx); returns {format: path}."""
+    """Exports to `out/` (savedmodel/, generator.tflite, generator.onnx); returns {format: path}.
+
+    Everything is written into a fresh temporary folder beside `out`, which then
+    takes `out`'s place: a failed export leaves the old `out` as it was, and a
+    new one holds no stale file of an earlier export.
+    """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"Unknown export formats {unknown}; expected some of {list(FORMATS)}.")
-    os.makedirs(out, exist_ok=True)
-    paths = {}
-    if "savedmodel" in formats:
-        paths["savedmodel"] = export_savedmodel(model, os.path.join(out, "savedmodel"))
-    if "tflite" in formats:
-        paths["tflite"] = export_tflite(model, os.path.join(out, "generator.tflite"))
-    if "onnx" in formats:
-        paths["onnx"] = export_onnx(model, os.path.join(out, "generator.onnx"))
-    return paths
+    out = os.path.abspath(os.fspath(out))
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(out)}.partial-", dir=os.path.dirname(out))
+    names = {"savedmodel": "savedmodel", "tflite": "generator.tflite", "onnx": "generator.onnx"}
+    writers = {"savedmodel": export_savedmodel, "tflite": export_tflite, "onnx": export_onnx}
+    try:
+        for name in FORMATS:
+            if name in formats:
+                writers[name](model, os.path.join(staging, names[name]))
+        old = None
+        if os.path.exists(out):
+            old = tempfile.mkdtemp(prefix=f".{os.path.basename(out)}.old-", dir=os.path.dirname(out))
+            os.replace(out, os.path.join(old, "export"))
+        os.replace(staging, out)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {name: os.path.join(out, names[name]) for name in FORMATS if name in formats}
 
 
 # ------------------------------------------------------------------ runners (parity checks, users)

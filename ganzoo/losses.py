@@ -164,7 +164,9 @@ DISCRIMINATOR_LOSSES = {
 def get(name):
     """Returns `(generator_loss, discriminator_loss)` for a loss name."""
     if name not in GENERATOR_LOSSES:
-        raise ValueError(
-            f"Unknown loss {name!r}; expected one of {sorted(GENERATOR_LOSSES)}."
-        )
+        import difflib
+
+        close = difflib.get_close_matches(str(name), GENERATOR_LOSSES, n=3, cutoff=0.3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise ValueError(f"Unknown loss {name!r}; expected one of {sorted(GENERATOR_LOSSES)}.{hint}")
     return GENERATOR_LOSSES[name], DISCRIMINATOR_LOSSES[name]

@@ -235,6 +235,18 @@ class ReconstructionEnergy(layers.Layer):
         return (input_shape[0][0],)
 
 
+def default_generator_widths(data_shape):
+    """Layer sizes of the default generator: 3 x 512 for vectors, the DCGAN widths for images."""
+    data_shape = check_data_shape(data_shape)
+    return (512, 512, 512) if len(data_shape) == 1 else DCGAN_SPECS[data_shape[0]][1]
+
+
+def default_discriminator_widths(data_shape):
+    """Layer sizes of the default discriminator: 3 x 512 for vectors, the DCGAN widths for images."""
+    data_shape = check_data_shape(data_shape)
+    return (512, 512, 512) if len(data_shape) == 1 else DCGAN_SPECS[data_shape[0]][2]
+
+
 def _check_normalization(normalization):
     if normalization not in NORMALIZATIONS:
         raise ValueError(f"Unknown normalization {normalization!r}; expected one of {NORMALIZATIONS}.")

@@ -8,38 +8,31 @@ writes `artifacts/<preset>/`:
   deflated; the float16 copy is kept only if its samples stay within one
   uint8 level (images) or 1e-2 (toy points) of the checkpoint's for fixed
   latents, else float32 is stored.
-- `config.json` (the training config), `metadata.json` (the registry entry
-  plus the check samples), `samples.png`, `README.md` (the Hub model card).
-and rewrites `ganzoo/models/<variant>_presets.py` with the new entry.
+- `config.json` (the training config), `metadata.json` (what the preset is:
+  metrics with their protocol, budget, command, licence, networks, and the
+  check samples), `samples.png`, `README.md` (the Hub model card).
+and adds the preset's small entry (description, sizes, Hub id, sha256) to the
+registry, `ganzoo/models/presets/<variant>.json`.
 """
 
-import ast
-import importlib
 import io
 import json
 import os
-import pprint
 import shutil
-import sys
 import tempfile
 import zipfile
 
 import numpy as np
 
+from ganzoo import configs
 from ganzoo import presets as presets_lib
-from ganzoo.saving import load_model, sha256, write_atomically
+from ganzoo.cards import hub_card
+from ganzoo.data import registry as datasets
+from ganzoo.evaluate import evaluate
+from ganzoo.metrics.modes import STACKED_MNIST_SAMPLES
+from ganzoo.plotting import save_preview
+from ganzoo.saving import load_model, resolve_model_path, sha256, write_atomically
 
-DATA_LICENCES = {
-    "ring8": "synthetic (ganzoo.data.toy), Apache-2.0",
-    "grid25": "synthetic (ganzoo.data.toy), Apache-2.0",
-    "mnist": "MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)",
-    "fashion_mnist": "Fashion-MNIST, MIT (Zalando SE)",
-    "stackedmnist": "MNIST, CC BY-SA 3.0 (Y. LeCun, C. Cortes)",
-    "cifar10": "CIFAR-10 (A. Krizhevsky, 2009); trained on a JPEG q75 copy",
-    "celeb_a": "CelebA: non-commercial research purposes only (MMLAB, CUHK)",
-}
-HUB_DATASETS = {"mnist": "mnist", "fashion_mnist": "fashion_mnist", "stackedmnist": "mnist",
-                "cifar10": "cifar10", "celeb_a": "celeba"}
 CHECK_SAMPLES = 8
 FLOAT16_TOLERANCE = {"image": 1.0 / 127.5, "toy": 1e-2}  # one uint8 level in [-1, 1]; toy data units
 
@@ -87,9 +80,7 @@ def write_model(model, path, *, float16=True):
 
 
 def _metrics(model, dataset, data_dir, num_samples):
-    from ganzoo.evaluate import evaluate
-
-    if dataset in ("ring8", "grid25"):
+    if datasets.is_toy(dataset):
         return evaluate(model, dataset, metrics=("toy",))
     if dataset in ("mnist", "fashion_mnist", "stackedmnist"):
         return evaluate(model, dataset, data_dir=data_dir, metrics=("modes",), num_samples=num_samples)
@@ -100,11 +91,9 @@ def _metrics(model, dataset, data_dir, num_samples):
 
 def _metrics_samples(dataset, num_samples):
     """How many samples `_metrics` scored: the toy and Stacked-MNIST protocols fix their own counts."""
-    if dataset in ("ring8", "grid25"):
+    if datasets.is_toy(dataset):
         return 2500
     if dataset == "stackedmnist":
-        from ganzoo.metrics.modes import STACKED_MNIST_SAMPLES
-
         return STACKED_MNIST_SAMPLES
     return num_samples
 
@@ -114,8 +103,6 @@ FEATURE_METRICS = ("fid", "kid", "kid_std", "precision", "recall", "density", "c
 
 def _feature_metrics(model, dataset, data_dir, num_samples, metrics=("fid", "kid")):
     """({metric: value}, protocol text) of the Inception-feature metrics (ganzoo.evaluate)."""
-    from ganzoo.evaluate import evaluate
-
     results = evaluate(model, dataset, data_dir=data_dir, metrics=metrics, num_samples=num_samples)
     return {k: results[k] for k in FEATURE_METRICS if k in results}, results["protocol"]["features"]
 
@@ -135,70 +122,31 @@ def _write_metadata(path, metadata, samples):
 
 
 def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid", "kid")):
-    """Measures a registered preset's Inception metrics and writes them into its registry entry,
-    metadata.json and card; the weights are not touched. Returns the new entry."""
-    from ganzoo.cards import hub_card
-
-    entry = presets_lib.get_preset(name)
+    """Measures a registered preset's Inception metrics and writes them into its metadata.json and
+    card; the weights and the registry are not touched. Returns the preset's new `presets.info`."""
     folder = presets_lib.preset_dir(name)
     metadata = presets_lib.read_metadata(folder)
     if not metadata or "check" not in metadata:
         raise presets_lib.PresetError(f"{folder!r} has no metadata.json with check samples; package it first.")
-    values, protocol = _feature_metrics(presets_lib.load(name), entry["dataset"], data_dir, num_samples, metrics)
+    values, protocol = _feature_metrics(presets_lib.load(name), metadata["dataset"], data_dir, num_samples, metrics)
     stale = set(FEATURE_METRICS)  # a remeasurement replaces every earlier feature metric
-    entry = {**entry, "metrics": {**{k: v for k, v in entry["metrics"].items() if k not in stale}, **values},
-             "protocol": {**entry["protocol"], "features": protocol}}
-    metadata.update(metrics=entry["metrics"], protocol=entry["protocol"])
+    metadata.update(metrics={**{k: v for k, v in metadata["metrics"].items() if k not in stale}, **values},
+                    protocol={**metadata["protocol"], "features": protocol})
     write_atomically(os.path.join(folder, presets_lib.METADATA_FILE),
                      lambda path: _write_metadata(path, metadata, metadata["check"]["checkpoint_samples"]))
-    write_atomically(os.path.join(folder, "README.md"), lambda path: _write_text(path, hub_card(name, entry)))
-    entries = registered_entries(entry["variant"])
-    entries[name] = entry
-    write_presets_file(entry["variant"], entries)
-    return entry
-
-
-def _presets_file(variant):
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "models",
-                        f"{variant.replace('-', '_')}_presets.py")
-
-
-def registered_entries(variant):
-    """The variant's presets as its file on disk holds them now (another process may have added some
-    since this one imported it), else as this process's registry holds them."""
-    path = _presets_file(variant)
-    if os.path.isfile(path):
-        with open(path) as f:
-            text = f.read()
-        return ast.literal_eval(text[text.index("PRESETS = ") + len("PRESETS = "):])
-    return {n: e for n, e in presets_lib.registry().items() if e["variant"] == variant}
-
-
-def write_presets_file(variant, entries):
-    """Writes `ganzoo/models/<variant>_presets.py` holding `entries` as a dict literal."""
-    header = (f'"""Presets of {variant} (generated by export/package_preset.py; see ganzoo.presets)."""\n\n'
-              "# fmt: off\n")
-    literal = pprint.pformat(entries, indent=1, width=110, sort_dicts=True)
-    with open(_presets_file(variant), "w") as f:
-        f.write(header + "PRESETS = " + literal + "\n")
-    # This process's registry must see what it just wrote: the next preset packaged here (e.g. a
-    # second dataset of the same variant) rebuilds the file from it, and the model cards read it.
-    module = sys.modules.get(f"ganzoo.models.{variant.replace('-', '_')}_presets")
-    if module is not None:
-        module.PRESETS = ast.literal_eval(literal)  # as a fresh import reads it (keys sorted)
-    importlib.invalidate_caches()  # a presets file that did not exist at start-up is importable now
+    info = {**metadata, **presets_lib.get_preset(name)}
+    write_atomically(os.path.join(folder, "README.md"), lambda path: _write_text(path, hub_card(name, info)))
+    return info
 
 
 def package_preset(run, name, *, data_dir=None, description, out_root=None, num_samples=10_000,
                    feature_samples=None, hub_org="ganzoo", register=True, verbose=True):
-    """Packages the latest checkpoint of `run` as preset `name`; returns the registry entry.
+    """Packages the latest checkpoint of `run` as preset `name`; returns its metadata (`presets.info`).
 
     `feature_samples`: also measure Inception FID and KID on that many samples (28 px images;
     CIFAR-10 and CelebA presets are measured by Inception FID, KID and precision/recall on
     `num_samples` anyway).
     """
-    from ganzoo.training import resolve_model_path
-
     checkpoint = resolve_model_path(run)
     with open(os.path.join(run, "config.json")) as f:
         config = json.load(f)
@@ -230,20 +178,19 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     if feature_samples and "features" not in protocol:  # (CIFAR-10 and CelebA have them already)
         values, protocol["features"] = _feature_metrics(shipped, dataset, data_dir, feature_samples)
         metrics.update(values)
-    from ganzoo.training import save_preview
-
     save_preview(shipped, dataset, os.path.join(staging, "samples.png"),
                  title="2,500 samples, seed 0" if kind == "toy" else "")
     with open(os.path.join(staging, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
-    config_file = f"zoo_configs/{variant}/{name[len(variant) + 1:].replace('-', '_')}.py"
+    config_file = configs.zoo_config_spec(variant, datasets.get(dataset).zoo_id,
+                                          suffix="_cond" if model.num_classes else "")
     entry = {
         "variant": variant, "dataset": dataset, "data_shape": list(model.data_shape),
         "latent_dim": model.latent_dim, "num_classes": model.num_classes,
         "config": config_file, "steps": config["steps"], "batch_size": config["batch_size"],
         "command": f"ganzoo-train --config={config_file} --workdir=runs/{name}"
-                   + (" --config.data_dir=<local copy>" if dataset not in ("ring8", "grid25") else ""),
-        "description": description, "data_licence": DATA_LICENCES[dataset],
+                   + ("" if datasets.is_toy(dataset) else " --config.data_dir=<local copy>"),
+        "description": description, "data_licence": datasets.get(dataset).licence,
         "parameters": {"generator": model.generator.count_params(),
                        "discriminator": model.discriminator.count_params()},
         "weights_dtype": "float16" if float16 else "float32",
@@ -257,17 +204,18 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     # 4 decimals: 5e-5, far inside the tolerance
     _write_metadata(os.path.join(staging, presets_lib.METADATA_FILE), metadata,
                     reference[:CHECK_SAMPLES].astype("float64").round(4).tolist())
-    from ganzoo.cards import hub_card
-
+    registry_entry = {"description": description, "variant": variant, "dataset": dataset, "config": config_file,
+                      "params": sum(entry["parameters"].values()), "hub_repo_id": entry["hub_repo_id"],
+                      "files": entry["files"]}
     with open(os.path.join(staging, "README.md"), "w") as f:
-        f.write(hub_card(name, entry))
+        f.write(hub_card(name, {**entry, **registry_entry}))
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(staging, folder)
     if register:
-        entries = registered_entries(variant)
-        entries[name] = entry
-        write_presets_file(variant, entries)
-    return entry
+        entries = presets_lib.registered_entries(variant)
+        entries[name] = registry_entry
+        presets_lib.write_entries(variant, entries)
+    return {**metadata, **registry_entry}
 
 
 def check_against_checkpoint(folder, model=None):

@@ -144,8 +144,41 @@ def pull_away_term(codes):
     return off_diagonal / (n * (n - 1.0))
 
 
+def global_std(x):
+    """Standard deviation of every element of x over the global batch (all replicas), not this replica's slice."""
+    context = tf.distribute.get_replica_context()
+    x = tf.cast(x, tf.float32)
+    sums = tf.stack([tf.reduce_sum(x), tf.reduce_sum(tf.square(x)), tf.cast(tf.size(x), tf.float32)])
+    if context is not None and context.num_replicas_in_sync > 1:
+        sums = context.all_reduce("sum", sums)
+    mean = sums[0] / sums[2]
+    return tf.sqrt(tf.maximum(sums[1] / sums[2] - tf.square(mean), 0.0))
+
+
+# The penalties a model's `penalty=` option selects, apart from its loss (as
+# compare_gan's penalty_lib); `BaseGAN.penalty_term` makes each one's draws.
 PENALTIES = {
-    "gradient_penalty": gradient_penalty,
-    "dragan_penalty": dragan_penalty,
-    "r1_penalty": r1_penalty,
+    "none": None,
+    "wgan-gp": gradient_penalty,
+    "dragan": dragan_penalty,
+    "r1": r1_penalty,
 }
+# lambda = 10 (Gulrajani et al. 2017; Kodali et al. 2017); R1: gamma / 2 with
+# gamma = 10 (Mescheder et al. 2018).
+DEFAULT_WEIGHTS = {"wgan-gp": 10.0, "dragan": 10.0, "r1": 5.0}
+
+
+def get(name):
+    """The penalty function called `name` in `PENALTIES` (None for "none").
+
+    Example:
+    >>> penalties.get("wgan-gp") is penalties.gradient_penalty
+    True
+    """
+    if name not in PENALTIES:
+        import difflib
+
+        close = difflib.get_close_matches(str(name), PENALTIES, n=3, cutoff=0.3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise ValueError(f"Unknown penalty {name!r}; known: {', '.join(PENALTIES)}.{hint}")
+    return PENALTIES[name]

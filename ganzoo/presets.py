@@ -1,60 +1,86 @@
 """Pretrained presets: the registry, and `ganzoo.load(name | "hf://org/repo" | directory)`.
 
-Presets are registered per variant in `ganzoo/models/<variant>_presets.py`
-(keras-hub style dicts, written by `export/package_preset.py`). An entry
-records what trained the weights and how good they are:
+The registry is package data: `ganzoo/models/presets/<variant>.json`, one
+small entry per preset in keras-hub's shape, written atomically by
+`export/package_preset.py`:
 
     "wgan-gp-ring8": {
-        "variant": "wgan-gp", "dataset": "ring8", "data_shape": [2],
-        "config": "zoo_configs/wgan-gp/ring8.py", "steps": 3000, "batch_size": 128,
-        "command": "ganzoo-train --config=zoo_configs/wgan-gp/ring8.py --workdir=...",
-        "metrics": {...}, "protocol": {...},          # measured on the shipped weights
-        "files": {"model.keras": "<sha256>"},          # every weight file, checked on load
+        "description": "...", "variant": "wgan-gp", "dataset": "ring8",
+        "config": "zoo_configs/zoo.py:wgan-gp,ring8",   # the recipe that trained it
+        "params": 200706,                               # generator + discriminator
         "hub_repo_id": "ganzoo/wgan-gp-ring8",
-        "description": "...", "data_licence": "...",
+        "files": {"model.keras": "<sha256>"},           # every weight file, checked on load
     }
 
-A preset's files live in `artifacts/<name>/` of a source checkout (or under
-$GANZOO_ARTIFACTS); without them they are downloaded from `hub_repo_id`
-through huggingface_hub (its cache and HF_HUB_OFFLINE apply). Entries with
-"unavailable" have a recipe but no weights (e.g. CelebA, which these machines
-cannot download); loading one explains how to train it.
+What the weights are and how good they are (metrics with their protocol, the
+training budget, the command, licence, check samples) lives only in the
+preset's own `metadata.json`, beside its weights; `info(name)` reads it, and
+the model cards and the leaderboard are built from it. A preset's files live
+in `artifacts/<name>/` of a source checkout (or under $GANZOO_ARTIFACTS);
+without them they are downloaded from `hub_repo_id` through huggingface_hub
+(its cache and HF_HUB_OFFLINE apply). Entries with "unavailable" have a recipe
+but no weights (e.g. CelebA, which these machines cannot download); loading
+one explains how to train it.
 """
 
 import difflib
-import importlib
 import json
 import os
+import warnings
 
-from ganzoo.saving import LoadError, load_model, sha256
+from ganzoo.models import VARIANTS
+from ganzoo.saving import LoadError, load_model, read_json, resolve_model_path, sha256, write_atomically
 
 ARTIFACTS_ENV = "GANZOO_ARTIFACTS"
 MODEL_FILE = "model.keras"
 METADATA_FILE = "metadata.json"
 REPO_ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
+REGISTRY_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "presets")
+ENTRY_KEYS = ("description", "variant", "dataset", "config", "params", "hub_repo_id", "files", "unavailable")
+
+
+class UnverifiedPresetWarning(UserWarning):
+    """A preset folder was loaded without sha256 digests to check its files against."""
 
 
 class PresetError(LoadError):
     """An unknown, unavailable or unverifiable preset: the message says which and what to do."""
 
 
-def _preset_modules():
-    from ganzoo.models import VARIANTS
+def registry_path(variant):
+    return os.path.join(REGISTRY_DIR, f"{variant}.json")
 
-    for variant in VARIANTS:
-        name = f"ganzoo.models.{variant.replace('-', '_')}_presets"
-        try:
-            yield importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
+
+def registered_entries(variant):
+    """{name: entry} of one variant's registry file as it is on disk now."""
+    path = registry_path(variant)
+    if not os.path.isfile(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+def write_entries(variant, entries):
+    """Replaces one variant's registry file, atomically; every entry holds only `ENTRY_KEYS`."""
+    for name, entry in entries.items():
+        extra = set(entry) - set(ENTRY_KEYS)
+        if extra:
+            raise ValueError(f"Preset {name!r}: {sorted(extra)} belong in its metadata.json, not in the registry.")
+
+    def save(path):
+        with open(path, "w") as f:
+            json.dump(dict(sorted(entries.items())), f, indent=1)
+            f.write("\n")
+
+    write_atomically(registry_path(variant), save)
 
 
 def registry():
-    """{preset name: entry} over every variant's `*_presets.py`."""
+    """{preset name: entry} over every variant's registry file, read from disk (another process may
+    have packaged a preset since this one started)."""
     presets = {}
-    for module in _preset_modules():
-        for name, entry in module.PRESETS.items():
+    for variant in VARIANTS:
+        for name, entry in registered_entries(variant).items():
             if name in presets:
                 raise RuntimeError(f"Preset {name!r} is registered twice.")
             presets[name] = entry
@@ -90,10 +116,23 @@ def preset_dir(name):
     entry = get_preset(name)
     if entry.get("unavailable"):
         raise PresetError(f"Preset {name!r} has no weights: {entry['unavailable']}")
+    return local_dir(name) or download(entry["hub_repo_id"])
+
+
+def local_dir(name):
+    """The preset's folder on this machine (artifacts/ or $GANZOO_ARTIFACTS), or None; never downloads."""
     root = artifacts_dir()
-    if root and os.path.isfile(os.path.join(root, name, MODEL_FILE)):
-        return os.path.join(root, name)
-    return download(entry["hub_repo_id"])
+    folder = os.path.join(root, name) if root else None
+    return folder if folder and os.path.isfile(os.path.join(folder, MODEL_FILE)) else None
+
+
+def info(name):
+    """Everything known about a preset: its registry entry and, where its folder is here, its
+    metadata.json (metrics, protocol, budget, command, licence). Reads no weights."""
+    entry = get_preset(name)
+    folder = None if entry.get("unavailable") else local_dir(name)
+    metadata = (read_metadata(folder) or {}) if folder else {}
+    return {**metadata, **entry}
 
 
 def download(repo_id, revision=None):
@@ -121,14 +160,7 @@ def verify_files(folder, expected):
 
 
 def read_metadata(folder):
-    path = os.path.join(folder, METADATA_FILE)
-    if not os.path.isfile(path):
-        return None
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, json.JSONDecodeError) as error:
-        raise PresetError(f"{path!r} is not valid JSON: {error}") from None
+    return read_json(os.path.join(folder, METADATA_FILE), PresetError)
 
 
 def load(spec):
@@ -154,6 +186,9 @@ def load(spec):
         folder = spec
     elif os.path.isfile(spec) and spec.endswith(".keras"):
         return load_model(spec)
+    elif os.sep in spec or spec.startswith(".") or spec.endswith(".keras"):
+        raise PresetError(f"{spec!r}: no such file or folder (a preset is a name like 'wgan-gp-ring8', "
+                          "'hf://org/repo', a preset folder or a .keras file).")
     else:
         entry = get_preset(spec)
         folder = preset_dir(spec)
@@ -161,14 +196,16 @@ def load(spec):
     metadata = read_metadata(folder)
     if metadata is None:
         if expected is None and not os.path.isfile(os.path.join(folder, MODEL_FILE)):
-            from ganzoo.training import resolve_model_path  # a training run directory
-
-            try:
+            try:  # a training run directory
                 return load_model(resolve_model_path(folder))
             except ValueError as error:
                 raise PresetError(f"{folder!r} is neither a preset folder nor a run directory: {error}") from None
         metadata = {}
-    verify_files(folder, expected if expected is not None else metadata.get("files", {}))
+    digests = expected if expected is not None else metadata.get("files")
+    if not digests:
+        warnings.warn(f"{folder!r} has no metadata.json with sha256 digests of its files: nothing was verified "
+                      "before loading (Keras safe_mode still applies).", UnverifiedPresetWarning, stacklevel=2)
+    verify_files(folder, digests or {})
     model = load_model(os.path.join(folder, MODEL_FILE))
     model.preset = metadata
     return model

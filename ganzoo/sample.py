@@ -8,15 +8,19 @@ also saves the raw float32 samples (images in [-1, 1]) and their labels.
 `--labels` (conditional presets): comma-separated class ids, cycled to --num.
 """
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
+from ganzoo import cli
+from ganzoo.plotting import save_sample_figure
+from ganzoo.presets import load
+from ganzoo.saving import LoadError
+
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="ganzoo-sample", description=__doc__.splitlines()[0])
+    parser = cli.ArgumentParser(prog="ganzoo-sample", description=__doc__.splitlines()[0])
     parser.add_argument("preset", help="preset name, hf://org/repo, a preset folder or a .keras file")
     parser.add_argument("--num", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
@@ -27,13 +31,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.num < 1:
         parser.error("--num must be >= 1")
-    import ganzoo
-    from ganzoo.training import save_sample_figure
-
+    if args.seed < 0:
+        parser.error(f"--seed must be >= 0, got {args.seed}")
+    if args.columns < 1:
+        parser.error(f"--columns must be >= 1, got {args.columns}")
+    for option, path in (("--out", args.out), ("--npz", args.npz)):
+        target = _existing_parent(os.path.dirname(os.path.abspath(path))) if path else None
+        if target and not (os.path.isdir(target) and os.access(target, os.W_OK)):
+            parser.error(f"{option}={path!r}: {target!r} is not a folder that can be written")
     try:
-        model = ganzoo.load(args.preset)
-    except ganzoo.LoadError as error:
-        parser.exit(2, f"ganzoo-sample: {error}\n")
+        model = load(args.preset)
+    except LoadError as error:
+        parser.error(str(error))
     labels = None
     if args.labels:
         if not model.num_classes:
@@ -45,7 +54,10 @@ def main(argv=None):
         if min(ids) < 0 or max(ids) >= model.num_classes:
             parser.error(f"--labels must be in [0, {model.num_classes}), got {ids}.")
         labels = np.resize(np.asarray(ids, "int32"), args.num)
-    samples = model.generate(args.num, seed=args.seed, labels=labels)
+    try:
+        samples = model.generate(args.num, seed=args.seed, labels=labels)
+    except ValueError as error:  # more than generate holds at once: the limit is in the message
+        parser.error(str(error))
     if args.out:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         dataset = getattr(model, "preset", {}).get("dataset", "")
@@ -58,6 +70,12 @@ def main(argv=None):
         np.savez(args.npz, samples=samples, **extra)
         print(f"wrote {args.npz}")
     return 0
+
+
+def _existing_parent(path):
+    while not os.path.exists(path):
+        path = os.path.dirname(path)
+    return path
 
 
 def run():

@@ -1,11 +1,21 @@
-"""Safe loading of saved ganzoo models (`.keras` files)."""
+"""Saving and safe loading of ganzoo models: `.keras` files, a run's checkpoints, atomic writes."""
 
+import glob
 import hashlib
 import json
 import os
+import re
+import warnings
 import zipfile
+import zlib
 
 import keras
+import numpy as np
+
+import ganzoo.models  # noqa: F401  (registers the classes safe_mode deserialises)
+
+_PARTIAL_LOAD_WARNINGS = ("Skipping variable loading", "could not be loaded", "were not loaded", "Skipping loading")
+CHECKPOINT_PATTERN = re.compile(r"step_(\d+)\.keras$")
 
 
 def write_atomically(path, save):
@@ -15,6 +25,18 @@ def write_atomically(path, save):
     partial = os.path.join(os.path.dirname(path), f".tmp_{os.getpid()}_{os.path.basename(path)}")
     save(partial)
     os.replace(partial, path)
+
+
+def read_json(path, error=None, fix=""):
+    """The JSON object in `path`, or None when there is no such file; a file that does not parse raises
+    `error` (default LoadError) naming it, with `fix` appended."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, json.JSONDecodeError) as problem:
+        raise (error or LoadError)(f"{path!r} is not valid JSON: {problem}{fix}") from None
 
 
 def sha256(path):
@@ -52,14 +74,71 @@ def load_model(path):
             if bad is not None:
                 raise LoadError(f"{path!r} is corrupt: member {bad!r} fails its CRC check.")
             config = json.loads(archive.read("config.json"))
-    except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError) as error:
-        raise LoadError(f"{path!r} is corrupt or truncated: {error}.") from None
+    except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError, zlib.error) as error:
+        raise LoadError(f"{path!r} is corrupt or truncated: {type(error).__name__}: {error}.") from None
     registered = str(config.get("registered_name", ""))
     if not registered.startswith("ganzoo>"):
         raise LoadError(f"{path!r} holds a {registered or config.get('class_name')!r}, not a ganzoo GAN model.")
-    import ganzoo.models  # noqa: F401  (registers the classes)
-
     try:
-        return keras.saving.load_model(path, safe_mode=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = keras.saving.load_model(path, safe_mode=True)
     except Exception as error:  # a Keras error deep in deserialisation
         raise LoadError(f"{path!r} could not be loaded: {type(error).__name__}: {error}") from None
+    # Keras only warns when a group of the file is missing or does not fit (an optimizer's state, say)
+    # and leaves those variables at their initial values: a half-loaded model, refused here
+    skipped = [str(w.message) for w in caught if any(k in str(w.message) for k in _PARTIAL_LOAD_WARNINGS)]
+    if skipped:
+        raise LoadError(f"{path!r} is incomplete: {skipped[0].strip()} Nothing was loaded.")
+    for w in caught:  # anything else Keras said is passed on
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    bad = [v.path for v in model.weights if not np.isfinite(keras.ops.convert_to_numpy(v)).all()]
+    if bad:
+        raise LoadError(f"{path!r} holds non-finite weights ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''}); "
+                        "it would generate NaNs. Nothing was loaded.")
+    return model
+
+
+def checkpoints(workdir):
+    """[(step, path)] of the complete checkpoints in `workdir`, oldest first."""
+    found = []
+    for path in glob.glob(os.path.join(workdir, "checkpoints", "step_*.keras")):
+        match = CHECKPOINT_PATTERN.search(path)
+        if match:
+            found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+def latest_checkpoint(workdir):
+    """(step, path) of the newest complete checkpoint in `workdir`, or (0, None)."""
+    found = checkpoints(workdir)
+    return found[-1] if found else (0, None)
+
+
+def save_checkpoint(model, workdir, step, keep):
+    """Writes `step_XXXXXXX.keras` atomically (temp file + rename) and prunes old ones."""
+    directory = os.path.join(workdir, "checkpoints")
+    os.makedirs(directory, exist_ok=True)
+    final = os.path.join(directory, f"step_{step:07d}.keras")
+    temporary = os.path.join(directory, f".tmp_step_{step:07d}.keras")
+    model.save(temporary)
+    os.replace(temporary, final)  # atomic: a kill leaves either the old set or the new file
+    existing = sorted(glob.glob(os.path.join(directory, "step_*.keras")))
+    for old in existing[:-keep]:
+        os.remove(old)
+    return final
+
+
+def resolve_model_path(path):
+    """A `.keras` file, or a run directory's latest checkpoint, else the first `.keras` in that directory."""
+    if not os.path.isdir(path) and not os.path.isfile(path):
+        raise ValueError(f"{path!r}: no such model file or directory.")
+    if os.path.isfile(path):
+        return path
+    _, checkpoint = latest_checkpoint(path)
+    if checkpoint is None:
+        candidates = sorted(glob.glob(os.path.join(path, "*.keras")))
+        if not candidates:
+            raise ValueError(f"{path!r}: no checkpoints/step_*.keras and no .keras model in that directory.")
+        checkpoint = candidates[0]
+    return checkpoint

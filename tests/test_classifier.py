@@ -8,15 +8,13 @@ import pytest
 
 import ganzoo
 from ganzoo.metrics.classifier import Classifier, domain_metrics
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
+from helpers import shared_data
 
 
 @pytest.fixture(scope="module")
 def mnist():
-    train, train_labels = ganzoo.data.load_mnist_idx(os.path.join(DATA, "mnist"), "train")
-    test, test_labels = ganzoo.data.load_mnist_idx(os.path.join(DATA, "mnist"), "test")
+    train, train_labels = ganzoo.data.load_mnist_idx(shared_data("mnist"), "train")
+    test, test_labels = ganzoo.data.load_mnist_idx(shared_data("mnist"), "test")
     scale = lambda x: x.astype("float32") / 127.5 - 1.0  # noqa: E731
     return scale(train[:2000]), scale(test[:2000]), test_labels[:2000]
 

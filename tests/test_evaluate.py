@@ -8,31 +8,32 @@ import sys
 import numpy as np
 import pytest
 from conftest import pooled_pixel_features
+from helpers import shared_data
 
 import ganzoo
 from ganzoo.evaluate import evaluate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
-MNIST = os.path.join(DATA, "mnist")
 
 
 def test_toy_and_classifier_metrics_come_with_their_protocol():
     toy_model = ganzoo.models.build("nsgan", (2,), seed=0)
     toy = evaluate(toy_model, "ring8", metrics=["toy"])
     assert toy["num_modes"] == 8 and "3 sigma" in toy["protocol"]["toy"]
-    image_model = ganzoo.models.build("nsgan", (28, 28, 1), seed=0)
-    result = evaluate(image_model, "mnist", data_dir=MNIST, metrics=["modes"], num_samples=200)
-    assert result["num_reference"] == 200 and result["classifier_fid"] > 0
-    assert "0.9942" in result["protocol"]["modes"]  # the classifier's measured accuracy travels with the number
     with pytest.raises(ValueError, match="Unknown metrics"):
         evaluate(toy_model, "ring8", metrics=["is"])
     with pytest.raises(ValueError, match="No mode metric"):
         evaluate(toy_model, "ring8", metrics=["modes"])
     with pytest.raises(ValueError, match="Inception metrics need images; 'ring8' is toy data"):
         evaluate(toy_model, "ring8", metrics=["toy", "kid"])  # refused before any metric is computed
+    # last: without the shared MNIST copy the test skips here, after the checks that need no data
+    image_model = ganzoo.models.build("nsgan", (28, 28, 1), seed=0)
+    result = evaluate(image_model, "mnist", data_dir=shared_data("mnist"), metrics=["modes"], num_samples=200)
+    assert result["num_reference"] == 200 and result["classifier_fid"] > 0
+    assert "0.9942" in result["protocol"]["modes"]  # the classifier's measured accuracy travels with the number
 
 
+@pytest.mark.subprocess
 def test_cli_evaluates_a_run_directory(tmp_path):
     model = ganzoo.models.build("wgan-gp", (2,), seed=0)
     model.compile()
@@ -46,6 +47,7 @@ def test_cli_evaluates_a_run_directory(tmp_path):
     assert (tmp_path / "run" / "eval_samples.png").exists()
 
 
+@pytest.mark.subprocess
 def test_cli_evaluates_a_preset_against_its_own_dataset(tmp_path):
     done = subprocess.run([sys.executable, "-m", "ganzoo.evaluate", "--preset=wgan-gp-ring8", "--metrics=toy",
                            f"--out={tmp_path}"], capture_output=True, text=True, timeout=300)
@@ -79,15 +81,16 @@ class _LabelledImages:
 def test_conditional_models_get_label_accuracy():
     from ganzoo.data import make_dataset
 
-    ds, _, _ = make_dataset("mnist", 2000, data_dir=MNIST, conditional=True, seed=0)
+    mnist = shared_data("mnist")
+    ds, _, _ = make_dataset("mnist", 2000, data_dir=mnist, conditional=True, seed=0)
     images, labels = (np.asarray(t) for t in next(iter(ds)))
-    faithful = evaluate(_LabelledImages(images, labels, False), "mnist", data_dir=MNIST, num_samples=500)
-    shuffled = evaluate(_LabelledImages(images, labels, True), "mnist", data_dir=MNIST, num_samples=500)
+    faithful = evaluate(_LabelledImages(images, labels, False), "mnist", data_dir=mnist, num_samples=500)
+    shuffled = evaluate(_LabelledImages(images, labels, True), "mnist", data_dir=mnist, num_samples=500)
     assert faithful["label_accuracy"] > 0.97  # the classifier's test accuracy is 0.9942
     assert 0.03 < shuffled["label_accuracy"] < 0.2  # chance is 0.1
     assert faithful["classes_covered"] == shuffled["classes_covered"] == 10
     assert "label accuracy" in faithful["protocol"]["modes"]
-    unconditional = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=MNIST,
+    unconditional = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=mnist,
                              num_samples=100)
     assert "label_accuracy" not in unconditional
 
@@ -104,12 +107,13 @@ def test_feature_metrics_compute_the_reference_once(tmp_path, monkeypatch):
         return pooled_pixel_features(images)
 
     monkeypatch.setattr(inception, "inception_features", pooled_pixels)
-    ds, _, _ = make_dataset("mnist", 1000, data_dir=MNIST, conditional=True, seed=1)
+    mnist = shared_data("mnist")
+    ds, _, _ = make_dataset("mnist", 1000, data_dir=mnist, conditional=True, seed=1)
     images, labels = (np.asarray(t) for t in next(iter(ds)))
     digits = _LabelledImages(images, labels, False)
-    good = evaluate(digits, "mnist", data_dir=MNIST, metrics=["fid", "kid", "pr"], num_samples=200)
+    good = evaluate(digits, "mnist", data_dir=mnist, metrics=["fid", "kid", "pr"], num_samples=200)
     assert seen == [200, 200]  # samples, then the reference (cached; FID's statistics reuse it)
-    noise = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=MNIST,
+    noise = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=mnist,
                      metrics=["fid", "kid"], num_samples=200)
     assert seen == [200, 200, 200]
     assert 0 <= good["fid"] < noise["fid"] and good["kid"] < noise["kid"]
@@ -134,11 +138,12 @@ def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(
         return pooled_pixel_features(images)
 
     monkeypatch.setattr(inception, "inception_features", pooled_pixels)
-    result = fid_floor.floor("mnist", MNIST, 300)
+    mnist = shared_data("mnist")
+    result = fid_floor.floor("mnist", mnist, 300)
     reference, other = seen
     assert len(reference) == len(other) == 300
     # disjoint sets: no image of the scored half is in the reference half
     assert not {r.tobytes() for r in reference} & {o.tobytes() for o in other}
-    noise = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=MNIST,
+    noise = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=mnist,
                      metrics=["fid", "kid"], num_samples=300)
     assert 0 < result["fid"] < noise["fid"] / 10 and abs(result["kid"]) < noise["kid"] / 10

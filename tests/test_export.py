@@ -42,3 +42,23 @@ def test_export_rejects_an_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="Unknown export formats \\['gguf'\\]"):
         export.export(ganzoo.load("wgan-gp-ring8"), str(tmp_path), ["onnx", "gguf"])
     assert not list(tmp_path.iterdir())
+
+
+def test_export_replaces_its_folder_whole_or_not_at_all(tmp_path, monkeypatch):
+    model = ganzoo.load("wgan-gp-ring8")
+    out = tmp_path / "exported"
+    out.mkdir()
+    (out / "stale.onnx").write_text("from an earlier export")
+    paths = export.export(model, str(out), ["savedmodel"])
+    assert sorted(p.name for p in out.iterdir()) == ["savedmodel"]  # no stale file beside the new export
+    assert export.parity(model, paths)["savedmodel"] <= TOLERANCE
+
+    def broken(model, path):
+        open(path, "w").write("half a flatbuffer")
+        raise RuntimeError("converter crashed")
+
+    monkeypatch.setattr(export, "export_tflite", broken)
+    with pytest.raises(RuntimeError, match="converter crashed"):
+        export.export(model, str(out), ["savedmodel", "tflite"])
+    assert sorted(p.name for p in out.iterdir()) == ["savedmodel"]  # the old export, untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exported"]  # no partial folder left beside it

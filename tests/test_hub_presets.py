@@ -32,6 +32,7 @@ except ganzoo.LoadError as error:
 """
 
 
+@pytest.mark.subprocess
 def test_push_then_load_from_the_hub_then_offline(tmp_path):
     local = ganzoo.load("wgan-gp-mnist28").generate(4, seed=0)
     hf_home = tmp_path / "hf_home"

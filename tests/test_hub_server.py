@@ -85,6 +85,7 @@ def published(tmp_path_factory):
     )
 
 
+@pytest.mark.subprocess
 def test_upload_then_snapshot_download_round_trips_every_byte(published):
     out = published.out
     downloaded = read_tree(Path(out["snapshot"]))
@@ -104,6 +105,7 @@ def test_upload_then_snapshot_download_round_trips_every_byte(published):
     assert not [r for r in published.requests if "xet" in r.lower() or "lfs" in r.lower()]
 
 
+@pytest.mark.subprocess
 def test_offline_reload_from_cache_with_server_stopped(published):
     assert_unreachable(published.url)
     env = {"HF_ENDPOINT": published.url, "HF_HOME": str(published.hf_home), "HF_HUB_OFFLINE": "1"}
@@ -120,6 +122,7 @@ def test_offline_reload_from_cache_with_server_stopped(published):
     assert read_tree(Path(out["snapshot"])) == published.server_files
 
 
+@pytest.mark.subprocess
 def test_stopped_server_fails_fast_without_a_cache_and_falls_back_to_one(published):
     assert_unreachable(published.url)
     env = {"HF_ENDPOINT": published.url, "HF_HOME": str(published.hf_home)}
@@ -148,6 +151,7 @@ def test_stopped_server_fails_fast_without_a_cache_and_falls_back_to_one(publish
     assert out["cached"] == published.out["snapshot"]
 
 
+@pytest.mark.subprocess
 def test_hub_errors_reach_the_client_as_its_exception_types(tmp_path):
     bad_readme = tmp_path / "bad_readme"
     bad_readme.mkdir()
@@ -191,6 +195,7 @@ def test_hub_errors_reach_the_client_as_its_exception_types(tmp_path):
     }
 
 
+@pytest.mark.subprocess
 def test_delete_patterns_replace_files_and_stale_parent_commit_is_refused(tmp_path):
     (tmp_path / "upload").mkdir()
     (tmp_path / "upload" / "new.bin").write_bytes(b"\x01\x02")

@@ -16,10 +16,8 @@ from PIL import Image
 
 from ganzoo.metrics import fid
 from ganzoo.metrics import inception
+from helpers import shared_data
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
-CIFAR_TAR = os.path.join(DATA, "cifar10-jpeg", "cifar10-jpeg-q75.tar.gz")
 PER_CLASS = 100  # train/<class>/0000..0099: 1000 images, two class-balanced halves of 500
 
 
@@ -57,10 +55,8 @@ def torch_helper():
 @pytest.fixture(scope="module")
 def cifar():
     """(1000, 32, 32, 3) in [-1, 1], ordered by (index, class) so every prefix is class-balanced."""
-    if not os.path.isfile(CIFAR_TAR):
-        pytest.skip(f"no CIFAR-10 JPEG tar at {CIFAR_TAR} (set GANZOO_TEST_DATA to the data folder)")
     images = {}
-    with tarfile.open(CIFAR_TAR) as tar:
+    with tarfile.open(shared_data("cifar10-jpeg", "cifar10-jpeg-q75.tar.gz")) as tar:
         for member in tar:
             parts = member.name.split("/")
             if len(parts) == 3 and parts[0] == "train" and parts[2].endswith(".jpg") and int(parts[2][:-4]) < PER_CLASS:

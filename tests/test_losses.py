@@ -88,5 +88,5 @@ def test_loss_sensitive_margin_is_per_example_mean_l1():
 
 
 def test_unknown_loss_name_is_a_clear_error():
-    with pytest.raises(ValueError, match="Unknown loss 'hingee'"):
+    with pytest.raises(ValueError, match="Unknown loss 'hingee'.*Did you mean hinge"):
         losses.get("hingee")

@@ -1,11 +1,14 @@
 """Every variant trains: finite metrics, both networks move, n_critic D steps per G step."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 import ganzoo
 from conftest import last, max_abs_change, weights
+from ganzoo import penalties
+from ganzoo.models import base
 
 TOY_BATCH = 16
 
@@ -13,6 +16,36 @@ TOY_BATCH = 16
 def toy_batches(n_batches=3, batch=TOY_BATCH):
     x = ganzoo.data.toy("ring8", n_batches * batch, seed=0)
     return tf.data.Dataset.from_tensor_slices(x).batch(batch, drop_remainder=True)
+
+
+def toy_batch(batch=TOY_BATCH):
+    return np.asarray(ganzoo.data.toy("ring8", batch, seed=0), "float32")
+
+
+def linear_critic(w, b=0.0):
+    """D(x) = w.x + b: grad_x D = w everywhere, so every gradient penalty is closed form."""
+    inputs = keras.Input((len(w),))
+    layer = keras.layers.Dense(1, name="linear")
+    critic = keras.Model(inputs, layer(inputs))
+    layer.set_weights([np.asarray(w, "float32").reshape(-1, 1), np.asarray([b], "float32")])
+    return critic
+
+
+def small_generator():
+    keras.utils.set_random_seed(0)
+    return ganzoo.networks.mlp_generator(8, 2, units=16, depth=1)
+
+
+def frozen(model):
+    """Compiled with learning rate 0: a train_step reports its metrics and moves no weight."""
+    model.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(0.0))
+    return model
+
+
+def step_fakes(model, batch=TOY_BATCH, update=0):
+    """The fakes critic update `update` of the current step sees, drawn as train_step draws them."""
+    z = model.random_normal(batch, [model.latent_dim], base.SALTS_PER_UPDATE * update + base.SALT_LATENT)
+    return np.asarray(model.generator(z, training=True))
 
 
 def test_variants_are_the_documented_ids():
@@ -45,6 +78,105 @@ def test_fit_a_few_steps(variant):
 def test_default_n_critic(variant, n_critic):
     assert ganzoo.models.build(variant, (2,)).n_critic == n_critic
     assert ganzoo.models.build(variant, (2,), n_critic=2).n_critic == 2
+
+
+def test_n_critic_is_capped_by_the_seed_salts():
+    assert base.MAX_N_CRITIC == 63  # 1024 salts per step / 16 per update, one update kept for the generator
+    assert ganzoo.models.build("wgan", (2,), n_critic=63).n_critic == 63
+    with pytest.raises(ValueError, match="n_critic must be <= MAX_N_CRITIC = 63, got 64.*next step's random draws"):
+        ganzoo.models.build("wgan", (2,), n_critic=64)
+
+
+def test_stateless_draws_are_a_function_of_step_and_salt():
+    model = ganzoo.models.build("nsgan", (2,), seed=0)
+    model.compile()
+    x = tf.zeros((6, 3, 3, 1))
+    a = np.asarray(model.per_example_uniform(x, 7))
+    assert a.shape == (6, 1, 1, 1) and 0 <= a.min() and a.max() < 1
+    np.testing.assert_array_equal(a, model.per_example_uniform(x, 7))
+    assert np.abs(a - np.asarray(model.per_example_uniform(x, 8))).min() > 0
+    labels = np.asarray(model.random_uniform(100, [], 3, tf.int32, 4))
+    assert labels.dtype == np.int32 and set(labels) == {0, 1, 2, 3}
+    normal = np.asarray(model.random_normal(6, [2], 7))
+    model.g_optimizer.iterations.assign(1)  # the next step: seed step * 1024 + salt
+    assert np.abs(normal - np.asarray(model.random_normal(6, [2], 7))).min() > 0
+
+
+def test_wgan_gp_reports_d_loss_without_the_penalty_and_descends_their_sum():
+    generator = small_generator()
+    w, lr = np.array([3.0, 4.0]), 0.01
+    model = ganzoo.models.WGANGP(generator, linear_critic(w, b=0.5), 8, n_critic=1, seed=0)
+    model.compile(d_optimizer=keras.optimizers.SGD(lr), g_optimizer=keras.optimizers.SGD(0.0))
+    real = toy_batch()
+    fake = step_fakes(model)
+    metrics = {k: float(v[0]) for k, v in model.train_step(tf.constant(real)).items()}
+    # W loss = E[D(G(z))] - E[D(x)] = w.(mean fake - mean real); the bias cancels
+    w_loss = float(w @ (fake.mean(0) - real.mean(0)))
+    gp = 10.0 * (np.linalg.norm(w) - 1.0) ** 2  # lambda (||w|| - 1)^2 = 10 * 16
+    assert metrics["d_loss"] == pytest.approx(w_loss, rel=1e-5, abs=1e-6)
+    assert metrics["d_loss"] == pytest.approx(metrics["d_fake"] - metrics["d_real"], abs=1e-5)
+    assert metrics["penalty"] == pytest.approx(gp, rel=1e-5)
+    # the step descends d_loss + penalty: d/dw = (mean fake - mean real) + 2 lambda (||w|| - 1) w / ||w||
+    grad = (fake.mean(0) - real.mean(0)) + 2 * 10.0 * (np.linalg.norm(w) - 1.0) * w / np.linalg.norm(w)
+    kernel, bias = model.discriminator.get_layer("linear").get_weights()
+    np.testing.assert_allclose(kernel.ravel(), w - lr * grad, rtol=1e-5)
+    np.testing.assert_allclose(bias, [0.5], atol=1e-7)
+
+
+def test_penalty_option_adds_a_chosen_penalty_to_any_variant():
+    generator = small_generator()
+    discriminator = ganzoo.networks.mlp_discriminator(2, units=16, depth=2)  # not linear: the draws matter
+    real = toy_batch()
+    reported = {}
+    for name, cls, options in [("nsgan+gp", ganzoo.models.NSGAN, {"penalty": "wgan-gp"}),
+                               ("nsgan+gp/2", ganzoo.models.NSGAN, {"penalty": "wgan-gp", "penalty_weight": 5.0}),
+                               ("wgan-gp", ganzoo.models.WGANGP, {}),
+                               ("wgan-gp+none", ganzoo.models.WGANGP, {"penalty": "none"})]:
+        model = frozen(cls(generator, discriminator, 8, n_critic=1, seed=0, **options))
+        if name == "nsgan+gp":
+            alpha = model.per_example_uniform(real, base.SALT_PENALTY)
+            critic = lambda x: discriminator(x)  # noqa: E731
+            expected = 10.0 * float(penalties.gradient_penalty(critic, real, step_fakes(model), alpha=alpha))
+        reported[name] = {k: float(v[0]) for k, v in model.train_step(tf.constant(real)).items()}
+    assert expected > 0
+    assert reported["nsgan+gp"]["penalty"] == pytest.approx(expected, rel=1e-5)
+    assert reported["nsgan+gp/2"]["penalty"] == pytest.approx(expected / 2, rel=1e-5)
+    # the same draws as WGAN-GP's own penalty; only the loss differs
+    assert reported["wgan-gp"]["penalty"] == pytest.approx(expected, rel=1e-5)
+    assert reported["nsgan+gp"]["d_loss"] != pytest.approx(reported["wgan-gp"]["d_loss"])
+    assert reported["wgan-gp+none"]["penalty"] == 0.0
+    assert reported["wgan-gp+none"]["d_loss"] == pytest.approx(reported["wgan-gp"]["d_loss"])
+
+
+def test_every_named_penalty_plugs_into_the_model():
+    model = frozen(ganzoo.models.NSGAN(small_generator(), linear_critic([3.0, 4.0]), 8, seed=0))
+    real, fake = tf.constant(toy_batch()), tf.constant(toy_batch()[::-1])
+    expected = {"none": None, "wgan-gp": 16.0, "dragan": 16.0, "r1": 25.0}  # ||w|| = 5
+    assert set(expected) == set(penalties.PENALTIES)
+    for name, value in expected.items():
+        term = model.penalty_term(name, real, fake, None, base.SALT_PENALTY)
+        if value is None:
+            assert term is None
+        else:
+            assert float(term) == pytest.approx(value, rel=1e-5), name
+
+
+def test_penalty_option_is_saved_and_older_configs_load_without_it():
+    generator = ganzoo.networks.mlp_generator(8, 2, units=16, depth=1)
+    discriminator = ganzoo.networks.mlp_discriminator(2, units=16, depth=1)
+    plain = ganzoo.models.NSGAN(generator, discriminator, 8, seed=0)
+    config = plain.get_config()
+    assert "penalty" not in config  # as configs saved before the option
+    restored = ganzoo.models.NSGAN.from_config(config)
+    assert restored.penalty is None and restored.penalty_weight is None
+    chosen = ganzoo.models.NSGAN(generator, discriminator, 8, seed=0, penalty="dragan")
+    assert chosen.penalty_weight == penalties.DEFAULT_WEIGHTS["dragan"]
+    restored = ganzoo.models.NSGAN.from_config(chosen.get_config())
+    assert (restored.penalty, restored.penalty_weight) == ("dragan", 10.0)
+    with pytest.raises(ValueError, match="Unknown penalty 'wgangp'.*Did you mean wgan-gp"):
+        ganzoo.models.build("nsgan", (2,), penalty="wgangp")
+    with pytest.raises(ValueError, match="penalty_weight weighs the penalty= option"):
+        ganzoo.models.build("wgan-gp", (2,), penalty_weight=1.0)
 
 
 def test_every_variant_is_exported_by_class_name_and_takes_user_networks():
@@ -147,14 +279,37 @@ def test_loss_sensitive_margin_term():
     assert float(model.discriminator_loss(real, fake, real_l, fake_l)) == pytest.approx(1.25)
 
 
-def test_instance_noise_follows_its_linear_schedule():
-    model = ganzoo.models.build("nsgan", (2,), instance_noise=0.5, instance_noise_steps=100)
-    model.compile()
-    for step, sigma in [(0, 0.5), (25, 0.375), (50, 0.25), (100, 0.0), (500, 0.0)]:
-        assert float(model.instance_noise_stddev(step)) == pytest.approx(sigma)
-    history = model.fit(toy_batches(), epochs=1, verbose=0)
-    assert np.isfinite(last(history, "d_loss"))
-    assert float(model.instance_noise_stddev()) == pytest.approx(0.5 * (1 - 3 / 100))
+def test_instance_noise_is_added_to_the_critic_inputs_on_its_linear_schedule():
+    inputs = []
+
+    class Recording(ganzoo.models.NSGAN):
+        def critic(self, x, labels=None, training=True):
+            inputs.append(np.asarray(x))
+            return super().critic(x, labels, training)
+
+    generator = small_generator()
+    discriminator = ganzoo.networks.mlp_discriminator(2, units=16, depth=1)
+    real = toy_batch()
+    sigma0, steps = 0.5, 100
+    clean = frozen(Recording(generator, discriminator, 8, seed=0))
+    noisy = frozen(Recording(generator, discriminator, 8, instance_noise=sigma0, instance_noise_steps=steps, seed=0))
+    for t in (0, 25, 50, 100, 500):
+        assert float(noisy.instance_noise_stddev(t)) == pytest.approx(sigma0 * max(0.0, 1 - t / steps))
+
+    inputs.clear()
+    clean_metrics = clean.train_step(tf.constant(real))
+    np.testing.assert_array_equal(inputs[0], real)  # the critic's first input is the real batch
+    for t in (0, 50):
+        noisy.g_optimizer.iterations.assign(t)
+        noise = np.asarray(noisy.random_normal(TOY_BATCH, [2], base.SALT_NOISE_REAL))
+        inputs.clear()
+        noisy_metrics = noisy.train_step(tf.constant(real))
+        sigma = sigma0 * (1 - t / steps)
+        np.testing.assert_allclose(inputs[0] - real, sigma * noise, atol=1e-6)
+        assert np.std(inputs[0] - real) > 0.5 * sigma
+    # same weights (learning rate 0), same batch: the noise alone moves D(x)
+    assert abs(float(noisy_metrics["d_real"][0]) - float(clean_metrics["d_real"][0])) > 1e-4
+    assert float(noisy.instance_noise_stddev()) == pytest.approx(sigma0 * (1 - 51 / steps))
 
 
 def test_generate_is_deterministic_per_seed():

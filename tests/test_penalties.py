@@ -115,3 +115,18 @@ def test_pull_away_term_is_zero_for_orthogonal_codes_and_one_for_identical_codes
     # two codes at 60 degrees: cos^2 = 1/4, N = 2 -> (1/4 + 1/4) / 2
     codes = tf.constant([[1.0, 0.0], [0.5, np.sqrt(3) / 2]])
     assert float(penalties.pull_away_term(codes)) == pytest.approx(0.25, abs=1e-5)
+
+
+def test_penalties_are_selected_by_name_with_a_did_you_mean():
+    assert penalties.get("wgan-gp") is penalties.gradient_penalty
+    assert penalties.get("dragan") is penalties.dragan_penalty
+    assert penalties.get("r1") is penalties.r1_penalty
+    assert penalties.get("none") is None
+    assert set(penalties.DEFAULT_WEIGHTS) == set(penalties.PENALTIES) - {"none"}
+    with pytest.raises(ValueError, match="Unknown penalty 'wgangp'; known: none, wgan-gp.*Did you mean wgan-gp"):
+        penalties.get("wgangp")
+
+
+def test_global_std_is_the_std_of_every_element():
+    x = np.random.default_rng(0).normal(2.0, 3.0, size=(64, 4, 4, 1)).astype("float32")
+    assert float(penalties.global_std(x)) == pytest.approx(float(x.std()), rel=1e-4)

@@ -1,6 +1,5 @@
 """Presets: the registry, ganzoo.load, the shipped artifacts, packaging, model cards, ganzoo-sample."""
 
-import importlib
 import json
 import os
 import shutil
@@ -11,6 +10,7 @@ import zipfile
 import numpy as np
 import pytest
 from conftest import pooled_pixel_features
+from helpers import shared_data
 
 import ganzoo
 from ganzoo import cards, configs, packaging, presets, training
@@ -41,21 +41,24 @@ def test_a_recipe_without_weights_says_why_and_how_to_train(name, why):
         ganzoo.load(name)
     message = str(error.value)
     variant, dataset = name.rsplit("-", 1)
-    assert why in message and f"ganzoo-train --config=zoo_configs/{variant}/{dataset}.py" in message
-    assert os.path.isfile(os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py"))
+    spec = configs.zoo_config_spec(variant, dataset)
+    assert why in message and f"ganzoo-train --config={spec} " in message
+    assert configs.load(os.path.join(ROOT, spec)).variant == variant  # the recipe it names exists
     assert not os.path.exists(os.path.join(ROOT, "artifacts", name))
 
 
 @pytest.mark.parametrize("name", REQUIRED)
 def test_shipped_preset_loads_verified_and_matches_its_checkpoint(name):
-    entry = presets.get_preset(name)
+    entry = presets.info(name)
     folder = os.path.join(ROOT, "artifacts", name)
     assert sorted(os.listdir(folder)) == ["README.md", "config.json", "metadata.json", "model.keras", "samples.png"]
     size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder))
     assert size <= 3 * MB, f"{name} is {size / MB:.2f} MB"
     metadata = presets.read_metadata(folder)
-    # the folder's metadata is the registry entry plus the check samples
-    assert {k: v for k, v in metadata.items() if k not in ("preset", "check")} == json.loads(json.dumps(entry))
+    # what the registry says of the preset agrees with the folder's metadata
+    registered = presets.get_preset(name)
+    assert {k: metadata[k] for k in ("description", "variant", "dataset", "config", "hub_repo_id", "files")} == {
+        k: registered[k] for k in ("description", "variant", "dataset", "config", "hub_repo_id", "files")}
     model = ganzoo.load(name)
     assert model.preset["preset"] == name
     assert list(model.data_shape) == entry["data_shape"]
@@ -133,7 +136,7 @@ def test_tampered_truncated_or_foreign_weights_are_refused(preset_copy, tmp_path
 
 
 def test_packaging_a_run_stores_float16_within_tolerance_and_loads(tmp_path):
-    config = configs.load(os.path.join(ROOT, "zoo_configs", "wgan-gp", "ring8.py"), "smoke")
+    config = configs.load_zoo_config("wgan-gp", "ring8", "smoke")
     with config.unlocked():
         config.tensorboard = False
     run = tmp_path / "run"
@@ -150,7 +153,7 @@ def test_packaging_a_run_stores_float16_within_tolerance_and_loads(tmp_path):
         with h5py.File(archive.open("model.weights.h5")) as weights:
             assert weights["generator/layers/dense/vars/0"].dtype == np.float16
             assert any(weights[f"g_optimizer/vars/{i}"].dtype == np.float32 for i in range(2, 4))
-    checkpoint = training.resolve_model_path(str(run))
+    checkpoint = ganzoo.saving.resolve_model_path(str(run))
     # 2 + 4 + 4 bytes per parameter instead of 4 + 4 + 4, then deflated
     assert os.path.getsize(folder / "model.keras") < 0.85 * os.path.getsize(checkpoint)
     assert packaging.check_against_checkpoint(str(folder)) <= packaging.FLOAT16_TOLERANCE["toy"]
@@ -159,35 +162,34 @@ def test_packaging_a_run_stores_float16_within_tolerance_and_loads(tmp_path):
 
 
 def test_packaging_twice_in_one_process_keeps_both_presets(tmp_path, monkeypatch):
-    # package_zoo packages several runs per process: the second write must not drop the first
-    module = importlib.import_module("ganzoo.models.gan_presets")
-    monkeypatch.setattr(module, "PRESETS", dict(module.PRESETS))  # restored after the test
-    monkeypatch.setattr(packaging, "_presets_file", lambda variant: str(tmp_path / f"{variant}_presets.py"))
+    # package_zoo packages several runs per process, and two processes may package at once: every write
+    # starts from the registry file on disk, and every read reads it
+    registry = tmp_path / "registry"
+    shutil.copytree(presets.REGISTRY_DIR, registry)
+    monkeypatch.setattr(presets, "REGISTRY_DIR", str(registry))
+    config = configs.load_zoo_config("gan", "ring8", "smoke")
+    with config.unlocked():
+        config.tensorboard = False
+    run = tmp_path / "run"
+    training.train_and_evaluate(config, str(run))
     for name in ("gan-first", "gan-second"):
-        entries = {n: e for n, e in presets.registry().items() if e["variant"] == "gan"}
-        entries[name] = {"variant": "gan", "dataset": "ring8"}
-        packaging.write_presets_file("gan", entries)
-    assert {"gan-first", "gan-second"} <= set(presets.registry())
-    entries["gan-second"] = {"variant": "gan", "dataset": "ring8", "metrics": {"w1": 1.0, "modes": 2}}
-    packaging.write_presets_file("gan", entries)
-    # what this process now holds is what a fresh import of the file gives (key order included)
-    assert list(presets.registry()["gan-second"]["metrics"]) == ["modes", "w1"]
-    written = {}
-    exec(open(tmp_path / "gan_presets.py").read(), written)  # the file is plain data: a dict literal
-    assert {"gan-first", "gan-second"} <= set(written["PRESETS"])
-    # another process adds a preset to the file: the next write here starts from the file, not
-    # from what this process imported, so it keeps it
-    with open(tmp_path / "gan_presets.py", "w") as f:
-        f.write("PRESETS = " + repr({**written["PRESETS"], "gan-third": {"variant": "gan", "dataset": "mnist"}}))
-    assert "gan-third" in packaging.registered_entries("gan") and "gan-third" not in presets.registry()
+        packaging.package_preset(str(run), name, description="smoke", out_root=str(tmp_path / "out"), verbose=False)
+    assert {"gan-first", "gan-second", "gan-ring8"} <= set(presets.registry())
+    assert set(presets.get_preset("gan-second")) <= set(presets.ENTRY_KEYS)
+    # another process adds a preset to the file: this process sees it and the next write keeps it
+    entries = json.load(open(registry / "gan.json"))
+    entries["gan-third"] = {"description": "x", "variant": "gan", "dataset": "mnist", "config": "x"}
+    (registry / "gan.json").write_text(json.dumps(entries))
+    assert "gan-third" in presets.registry()
+    packaging.package_preset(str(run), "gan-fourth", description="smoke", out_root=str(tmp_path / "out"), verbose=False)
+    assert {"gan-first", "gan-second", "gan-third", "gan-fourth"} <= set(json.load(open(registry / "gan.json")))
+    assert sorted(os.listdir(registry)) == sorted(os.listdir(presets.REGISTRY_DIR))  # JSON only, no temp files
 
 
 def test_adding_feature_metrics_updates_entry_metadata_and_card_but_not_weights(tmp_path, monkeypatch):
     from ganzoo.metrics import inception
 
-    module = importlib.import_module("ganzoo.models.nsgan_presets")
-    monkeypatch.setattr(module, "PRESETS", dict(module.PRESETS))  # restored after the test
-    monkeypatch.setattr(packaging, "_presets_file", lambda variant: str(tmp_path / f"{variant}_presets.py"))
+    registry_before = open(presets.registry_path("nsgan")).read()
     monkeypatch.setenv("GANZOO_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv(presets.ARTIFACTS_ENV, str(tmp_path / "artifacts"))
     for name in ("nsgan-mnist28", "nsgan-ring8"):
@@ -195,16 +197,16 @@ def test_adding_feature_metrics_updates_entry_metadata_and_card_but_not_weights(
     monkeypatch.setattr(inception, "inception_features", pooled_pixel_features)
     folder = tmp_path / "artifacts" / "nsgan-mnist28"
     before = {f: open(folder / f, "rb").read() for f in os.listdir(folder)}
-    old = presets.get_preset("nsgan-mnist28")
-    data_dir = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
-    entry = packaging.add_feature_metrics("nsgan-mnist28", data_dir=os.path.join(data_dir, "mnist"), num_samples=200)
+    old = presets.info("nsgan-mnist28")
+    entry = packaging.add_feature_metrics("nsgan-mnist28", data_dir=shared_data("mnist"), num_samples=200)
     assert entry["metrics"]["fid"] > 0 and entry["metrics"]["kid"] > 0 and "kid_std" in entry["metrics"]
     kept = {k: v for k, v in old["metrics"].items() if k not in packaging.FEATURE_METRICS}
     assert kept and {k: v for k, v in entry["metrics"].items() if k in kept} == kept  # classifier metrics untouched
     assert entry["metrics"]["fid"] != old["metrics"].get("fid")  # remeasured (stand-in features), not kept
     assert entry["protocol"]["modes"] == old["protocol"]["modes"]
     assert "200 samples (seed 0) vs 200 mnist training images" in entry["protocol"]["features"]
-    assert presets.get_preset("nsgan-mnist28")["metrics"]["fid"] == entry["metrics"]["fid"]  # registered
+    assert presets.info("nsgan-mnist28")["metrics"]["fid"] == entry["metrics"]["fid"]  # what the cards read
+    assert open(presets.registry_path("nsgan")).read() == registry_before  # the registry holds no metrics
     metadata = json.load(open(folder / "metadata.json"))
     assert metadata["metrics"] == entry["metrics"] and metadata["protocol"] == entry["protocol"]
     assert metadata["check"] == json.loads(before["metadata.json"])["check"]
@@ -232,9 +234,8 @@ def test_packaging_a_cifar_run_measures_it_with_inception_fid_kid_and_precision_
     model.save(run / "checkpoints" / "step_0000001.keras")
     with open(run / "config.json", "w") as f:
         json.dump({"dataset": "cifar10", "variant": "wgan-gp", "steps": 1, "batch_size": 64}, f)
-    data = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
-    entry = packaging.package_preset(str(run), "wgan-gp-cifar32", data_dir=os.path.join(
-        data, "cifar10-jpeg", "cifar10-jpeg-q75.tar.gz"), description="smoke", out_root=str(tmp_path / "out"),
+    entry = packaging.package_preset(str(run), "wgan-gp-cifar32", data_dir=shared_data(
+        "cifar10-jpeg", "cifar10-jpeg-q75.tar.gz"), description="smoke", out_root=str(tmp_path / "out"),
         num_samples=200, feature_samples=100, register=False, verbose=False)
     assert set(entry["metrics"]) == {"fid", "kid", "kid_std", "precision", "recall", "density", "coverage"}
     assert entry["metrics"]["fid"] > 0 and 0 <= entry["metrics"]["recall"] <= 1
@@ -249,7 +250,8 @@ def test_each_preset_records_the_sample_count_its_metrics_used():
     assert packaging._metrics_samples("stackedmnist", 10_000) == 26_000
     assert packaging._metrics_samples("grid25", 10_000) == 2_500
     assert packaging._metrics_samples("mnist", 10_000) == 10_000
-    for name, entry in presets.registry().items():
+    for name in presets.registry():
+        entry = presets.info(name)
         if entry.get("unavailable"):
             continue
         expected = {"ring8": 2_500, "grid25": 2_500, "stackedmnist": 26_000}.get(entry["dataset"], 10_000)
@@ -294,6 +296,7 @@ def run_sample(*args):
                           timeout=300, cwd=ROOT)
 
 
+@pytest.mark.subprocess
 def test_sample_cli_writes_a_grid_and_arrays(tmp_path):
     done = run_sample("wgan-gp-mnist28", "--num=16", "--seed=1", f"--out={tmp_path / 'grid.png'}",
                       f"--npz={tmp_path / 's.npz'}")
@@ -308,3 +311,12 @@ def test_sample_cli_writes_a_grid_and_arrays(tmp_path):
     done = run_sample("wgan-gp-mnist28", "--labels=1,2", f"--out={tmp_path / 'y.png'}")
     assert done.returncode == 2 and "not class-conditional" in done.stderr
     assert not (tmp_path / "x.png").exists() and not (tmp_path / "y.png").exists()
+
+
+def test_every_shipped_preset_samples_exactly_as_before_the_registry_moved_to_json():
+    # tests/data/preset_samples.npz: generate(2, seed=0) of every shipped preset, recorded with the code
+    # before the registry and the model layer were reorganised (commit a47c1dc); loading must not move a bit
+    recorded = np.load(os.path.join(ROOT, "tests", "data", "preset_samples.npz"))
+    assert set(recorded.files) == set(shipped())
+    for name in shipped():
+        np.testing.assert_array_equal(ganzoo.load(name).generate(2, seed=0), recorded[name], err_msg=name)

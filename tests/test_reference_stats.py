@@ -8,16 +8,14 @@ import pytest
 from ganzoo.metrics import reference
 from ganzoo.metrics.classifier import Classifier
 from ganzoo.metrics.features import FeatureStats, fid
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
+from helpers import shared_data
 
 
 @pytest.fixture(scope="module")
 def images():
-    from ganzoo.evaluate import reference_images
+    from ganzoo.data import reference_images
 
-    return reference_images("mnist", os.path.join(DATA, "mnist"), 600)
+    return reference_images("mnist", shared_data("mnist"), 600)
 
 
 def test_computed_once_then_read_from_the_cache(images, tmp_path, monkeypatch):
@@ -49,7 +47,7 @@ def test_shipped_full_training_set_statistics_are_used(dataset, tmp_path, monkey
     stats = FeatureStats.load(os.path.join(reference.SHIPPED, shipped[0]))
     assert stats.count == 60_000 and stats.protocol["dataset"] == dataset
     monkeypatch.setattr(Classifier, "features", lambda *a, **k: (_ for _ in ()).throw(AssertionError("computed")))
-    folder = os.path.join(DATA, "mnist" if dataset == "mnist" else "fashion-mnist")
+    folder = shared_data("mnist" if dataset == "mnist" else "fashion-mnist")
     loaded = reference.reference_stats(dataset, folder, features="classifier", cache_dir=tmp_path)
     np.testing.assert_array_equal(loaded.mu, stats.mu)
     assert not (tmp_path / "reference_stats").exists()

@@ -13,6 +13,7 @@ import sys
 import time
 
 import numpy as np
+import pytest
 
 import ganzoo
 from ganzoo import training
@@ -66,19 +67,22 @@ def single_replica_run(tmp_path, config_path):
     return final_weights(str(tmp_path / "single"), config.steps)
 
 
+@pytest.mark.subprocess
 def test_zoo_config_trains_under_mirrored_strategy_like_one_replica(tmp_path):
-    run(train_command("zoo_configs/wgan-gp/ring8.py:smoke", tmp_path / "mirrored", "strategy=mirrored"),
+    run(train_command("zoo_configs/zoo.py:wgan-gp,ring8,smoke", tmp_path / "mirrored", "strategy=mirrored"),
         env={"GANZOO_CPU_DEVICES": "2"})
     metrics = json.load(open(tmp_path / "mirrored" / "metrics.json"))
     assert metrics["replicas"] == 2 and metrics["steps"] == 3
-    single = single_replica_run(tmp_path, "zoo_configs/wgan-gp/ring8.py")
+    single = single_replica_run(tmp_path, "zoo_configs/zoo.py:wgan-gp,ring8")
     assert_same_training(single, final_weights(str(tmp_path / "mirrored"), 3))
 
 
+@pytest.mark.subprocess
+@pytest.mark.multiworker
 def test_multiworker_two_local_processes_end_with_identical_weights(tmp_path):
     ports = free_ports(2)
     cluster = {"worker": [f"127.0.0.1:{p}" for p in ports]}
-    cmd = train_command("zoo_configs/wgan-gp/ring8.py:smoke", tmp_path / "mw", "strategy=multiworker")
+    cmd = train_command("zoo_configs/zoo.py:wgan-gp,ring8,smoke", tmp_path / "mw", "strategy=multiworker")
     workers = [
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env={**os.environ, "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})})
@@ -97,26 +101,27 @@ def test_multiworker_two_local_processes_end_with_identical_weights(tmp_path):
         np.testing.assert_array_equal(a, b)
     assert json.load(open(tmp_path / "mw" / "metrics.json"))["replicas"] == 2
     # 2 workers x 4 examples == 1 replica x 8 examples
-    assert_same_training(single_replica_run(tmp_path, "zoo_configs/wgan-gp/ring8.py"), chief)
+    assert_same_training(single_replica_run(tmp_path, "zoo_configs/zoo.py:wgan-gp,ring8"), chief)
 
 
+@pytest.mark.subprocess
 def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path):
     overrides = ["steps=40", "batch_size=16", "checkpoint_every=5", "log_every=5", "sample_every=1000",
                  "keep_checkpoints=2", "deterministic=True", "tensorboard=False"]
-    run(train_command("zoo_configs/nsgan/ring8.py:smoke", tmp_path / "whole", *overrides))
+    run(train_command("zoo_configs/zoo.py:nsgan,ring8,smoke", tmp_path / "whole", *overrides))
 
     workdir = tmp_path / "killed"
-    process = subprocess.Popen(train_command("zoo_configs/nsgan/ring8.py:smoke", workdir, *overrides),
+    process = subprocess.Popen(train_command("zoo_configs/zoo.py:nsgan,ring8,smoke", workdir, *overrides),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 240
-    while training.latest_checkpoint(str(workdir))[0] < 10 and process.poll() is None and time.time() < deadline:
+    while ganzoo.saving.latest_checkpoint(str(workdir))[0] < 10 and process.poll() is None and time.time() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    killed_at = training.latest_checkpoint(str(workdir))[0]
+    killed_at = ganzoo.saving.latest_checkpoint(str(workdir))[0]
     assert 10 <= killed_at < 40, f"the run was not killed mid-way (latest checkpoint {killed_at})"
 
-    done = run(train_command("zoo_configs/nsgan/ring8.py:smoke", workdir, *overrides))
+    done = run(train_command("zoo_configs/zoo.py:nsgan,ring8,smoke", workdir, *overrides))
     assert f"Resuming from" in done.stdout and f"at step {killed_at}" in done.stdout
     steps = [json.loads(line)["step"] for line in open(workdir / "metrics.jsonl")]
     assert steps == list(range(5, 45, 5))  # no step logged twice, none missing

@@ -14,35 +14,61 @@ import pytest
 import ganzoo
 from ganzoo import configs, training
 from ganzoo.data import DataError
+from helpers import shared_data
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Real data for tests: ../shared/data beside the project, or wherever GANZOO_TEST_DATA points.
-DATA = os.environ.get("GANZOO_TEST_DATA", os.path.join(ROOT, "..", "shared", "data"))
-MNIST = os.path.join(DATA, "mnist")
 
 
 def load_config(path, arg="smoke"):
     return configs.load(os.path.join(ROOT, path), arg)
 
 
-def test_every_variant_has_a_config_per_dataset():
-    for variant in ganzoo.variants():
-        for dataset in ("ring8", "grid25", "mnist28", "fashion28"):
-            assert os.path.exists(os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py")), (variant, dataset)
-    expected = {"stackedmnist28": ("wgan-gp", "sngan"), "cifar32": ("nsgan", "lsgan", "wgan-gp", "sngan"),
-                "celeba64": ("nsgan", "wgan-gp", "sngan")}
-    for dataset, variants in expected.items():
-        for variant in variants:
-            assert os.path.exists(os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py")), (variant, dataset)
-
-
-TOY_CONFIGS = sorted(glob.glob("zoo_configs/*/ring8.py", root_dir=ROOT) + glob.glob("zoo_configs/*/grid25.py", root_dir=ROOT))
-IMAGE_CONFIGS = sorted(set(glob.glob("zoo_configs/*/*.py", root_dir=ROOT)) - set(TOY_CONFIGS))
-# Local copies of each image dataset (../shared/data or GANZOO_TEST_DATA); the library never hard-codes them.
-LOCAL_DATA = {
-    "mnist": MNIST, "stackedmnist": MNIST, "fashion_mnist": os.path.join(DATA, "fashion-mnist"),
-    "cifar10": os.path.join(DATA, "cifar10-jpeg", "cifar10-jpeg-q75.tar.gz"), "celeb_a": os.path.join(DATA, "celeba-sample"),
+# The zoo's recipes: every variant on the toy and 28 px sets, and the few others the zoo registers.
+ZOO_RECIPES = sorted({(v, d) for v in ganzoo.variants() for d in ("ring8", "grid25", "mnist28", "fashion28")}
+                     | {(v, "stackedmnist28") for v in ("wgan-gp", "sngan")}
+                     | {(v, "cifar32") for v in ("nsgan", "lsgan", "wgan-gp", "sngan")}
+                     | {(v, "celeba64") for v in ("nsgan", "wgan-gp", "sngan")})
+TOY_CONFIGS = [configs.zoo_config_spec(v, d) for v, d in ZOO_RECIPES if d in ("ring8", "grid25")]
+IMAGE_CONFIGS = [configs.zoo_config_spec(v, d) for v, d in ZOO_RECIPES if d not in ("ring8", "grid25")] + [
+    "zoo_configs/nsgan/mnist28_cond.py"]
+# The papers' hyper-parameters, as each variant's docstring cites them: (optimizer, learning rate, beta_1,
+# beta_2, n_critic, {option: value}).
+PAPERS = {
+    "gan": ("Adam", 2e-4, 0.5, 0.999, 1, {}), "nsgan": ("Adam", 2e-4, 0.5, 0.999, 1, {}),
+    "lsgan": ("Adam", 2e-4, 0.5, 0.999, 1, {}), "ebgan": ("Adam", 2e-4, 0.5, 0.999, 1, {"pt_weight": 0.1}),
+    "loss-sensitive": ("Adam", 2e-4, 0.5, 0.999, 1, {"margin_weight": 1.0}),
+    "wgan": ("RMSprop", 5e-5, None, None, 5, {"clip_value": 0.01}),
+    "wgan-gp": ("Adam", 1e-4, 0.0, 0.9, 5, {"gp_weight": 10.0}),
+    "wgan-ct": ("Adam", 1e-4, 0.0, 0.9, 5, {"gp_weight": 10.0, "ct_weight": 2.0, "dropout": 0.5}),
+    "dragan": ("Adam", 1e-4, 0.5, 0.9, 1, {"gp_weight": 10.0, "perturbation_scale": 0.5}),
+    "sngan": ("Adam", 1e-4, 0.5, 0.9, 5, {"normalization": "spectral"}),
 }
+
+
+def test_every_variant_has_a_zoo_recipe_per_dataset():
+    for variant, dataset in ZOO_RECIPES:
+        config = configs.load_zoo_config(variant, dataset)
+        assert config.variant == variant and config.dataset == ganzoo.data.registry.from_zoo_id(dataset).name
+    with pytest.raises(ValueError, match="zoo.py needs"):
+        configs.load(os.path.join(ROOT, "zoo_configs", "zoo.py"))
+
+
+@pytest.mark.parametrize("variant", sorted(PAPERS))
+def test_every_image_recipe_runs_its_papers_hyper_parameters(variant):
+    name, rate, beta_1, beta_2, n_critic, options = PAPERS[variant]
+    config = configs.load_zoo_config(variant, "mnist28")
+    for optimizer in (config.d_optimizer, config.g_optimizer):
+        assert optimizer.class_name == name and optimizer.learning_rate == rate
+        assert optimizer.get("beta_1") == beta_1 and optimizer.get("beta_2") == beta_2
+    assert config.model.n_critic == n_critic
+    assert {k: config.model[k] for k in options} == options
+    # and the model built from the config runs exactly these
+    model = ganzoo.models.build(variant, (28, 28, 1), latent_dim=config.latent_dim, **config.model.to_dict())
+    model.compile(configs.optimizer_from_config(config.d_optimizer), configs.optimizer_from_config(config.g_optimizer))
+    assert model.n_critic == n_critic and type(model.d_optimizer).__name__ == name
+    assert float(model.d_optimizer.learning_rate.numpy()) == pytest.approx(rate, rel=1e-6)
+    assert {k: getattr(model, k) for k in options if hasattr(model, k)} == {k: v for k, v in options.items()
+                                                                            if hasattr(model, k)}
 
 
 @pytest.mark.parametrize("path", TOY_CONFIGS)
@@ -55,11 +81,18 @@ def test_toy_config_smoke_run(path, tmp_path):
         assert (tmp_path / name).exists(), name
 
 
+# Each image dataset's local copy under the shared data folder (helpers.DATA); the library never hard-codes them.
+LOCAL_DATA = {
+    "mnist": ("mnist",), "stackedmnist": ("mnist",), "fashion_mnist": ("fashion-mnist",),
+    "cifar10": ("cifar10-jpeg", "cifar10-jpeg-q75.tar.gz"), "celeb_a": ("celeba-sample",),
+}
+
+
 @pytest.mark.parametrize("path", IMAGE_CONFIGS)
 def test_image_config_smoke_run_on_real_data(path, tmp_path):
     config = load_config(path)
     with config.unlocked():
-        config.data_dir = LOCAL_DATA[config.dataset]
+        config.data_dir = shared_data(*LOCAL_DATA[config.dataset])
     metrics = training.train_and_evaluate(config, str(tmp_path))
     assert metrics["steps"] == 3
     model = ganzoo.load_model(tmp_path / "checkpoints" / "step_0000003.keras")
@@ -68,20 +101,19 @@ def test_image_config_smoke_run_on_real_data(path, tmp_path):
     assert (tmp_path / "samples.png").exists()
 
 
-def test_every_config_cites_its_source_and_has_a_smoke_variant():
+def test_every_config_has_a_smoke_variant():
     for path in TOY_CONFIGS + IMAGE_CONFIGS:
         full = load_config(path, arg=None)
         smoke = load_config(path)
         assert smoke.steps == 3 < full.steps, path
-        assert "Hyper-parameters" in open(os.path.join(ROOT, path)).read() or "cond" in path, path
 
 
 def test_restart_resumes_from_the_latest_checkpoint(tmp_path):
-    config = load_config("zoo_configs/nsgan/ring8.py")
+    config = load_config("zoo_configs/zoo.py:nsgan,ring8")
     with config.unlocked():
         config.steps = 4
     training.train_and_evaluate(config, str(tmp_path))
-    assert training.latest_checkpoint(str(tmp_path))[0] == 4
+    assert ganzoo.saving.latest_checkpoint(str(tmp_path))[0] == 4
     with config.unlocked():
         config.steps = 6
     metrics = training.train_and_evaluate(config, str(tmp_path))
@@ -93,7 +125,7 @@ def test_restart_resumes_from_the_latest_checkpoint(tmp_path):
 
 
 def test_init_from_a_saved_model_directory(tmp_path):
-    config = load_config("zoo_configs/lsgan/ring8.py")
+    config = load_config("zoo_configs/zoo.py:lsgan,ring8")
     training.train_and_evaluate(config, str(tmp_path / "first"))
     with config.unlocked():
         config.init_from = str(tmp_path / "first")
@@ -101,8 +133,9 @@ def test_init_from_a_saved_model_directory(tmp_path):
     assert metrics["steps"] == 3 and metrics["generator_updates"] == 6  # 3 pretrained + 3 fine-tuning
 
 
+@pytest.mark.subprocess
 def test_cli_runs_and_rejects_a_misspelt_key(tmp_path):
-    cmd = [sys.executable, "-m", "ganzoo.train", f"--config={ROOT}/zoo_configs/wgan/grid25.py:smoke",
+    cmd = [sys.executable, "-m", "ganzoo.train", f"--config={ROOT}/zoo_configs/zoo.py:wgan,grid25,smoke",
            f"--workdir={tmp_path}/run"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -114,10 +147,11 @@ def test_cli_runs_and_rejects_a_misspelt_key(tmp_path):
 
 
 def test_read_idx_and_its_errors(tmp_path):
-    images, labels = ganzoo.data.load_mnist_idx(MNIST)
+    mnist = shared_data("mnist")
+    images, labels = ganzoo.data.load_mnist_idx(mnist)
     assert images.shape == (60000, 28, 28, 1) and labels.shape == (60000,)
     assert set(np.unique(labels)) == set(range(10))
-    raw = gzip.open(os.path.join(MNIST, "t10k-labels-idx1-ubyte.gz")).read()
+    raw = gzip.open(os.path.join(mnist, "t10k-labels-idx1-ubyte.gz")).read()
     (tmp_path / "short").write_bytes(raw[:100])
     with pytest.raises(DataError, match="truncated"):
         ganzoo.data.read_idx(str(tmp_path / "short"))
@@ -169,7 +203,7 @@ class InjectNonFinite(keras.callbacks.Callback):
 
 
 def nonfinite_config(**overrides):
-    config = load_config("zoo_configs/nsgan/ring8.py")
+    config = load_config("zoo_configs/zoo.py:nsgan,ring8")
     with config.unlocked():
         config.steps = 6
         for key, value in overrides.items():
@@ -206,7 +240,7 @@ def test_nonfinite_loss_stops_with_a_clear_message_when_told_to(tmp_path):
 def test_tensorboard_has_every_metric_and_sample_images(tmp_path):
     import tensorflow as tf
 
-    config = load_config("zoo_configs/wgan-gp/ring8.py")
+    config = load_config("zoo_configs/zoo.py:wgan-gp,ring8")
     training.train_and_evaluate(config, str(tmp_path))
     tags = {}
     for path in glob.glob(str(tmp_path / "tensorboard" / "events.*")):
@@ -218,14 +252,48 @@ def test_tensorboard_has_every_metric_and_sample_images(tmp_path):
     assert tags["samples"] == [2]
 
 
+class SeesPrecisionAndXLA(keras.callbacks.Callback):
+    """Records, after every step, the precision and XLA settings the run's model is training under."""
+
+    # float32 by design under any policy (logits, outputs; see ganzoo.networks), so not evidence of the policy
+    FLOAT32_LAYERS = ("output", "logits", "energy")
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        gan = self.model
+        layers = [layer for net in (gan.generator, gan.discriminator) for layer in net.layers
+                  if layer.weights and layer.name not in self.FLOAT32_LAYERS]
+        self.seen.append({
+            "policy": keras.config.dtype_policy().name,
+            "hidden_compute_dtypes": {layer.compute_dtype for layer in layers},
+            "variable_dtypes": {str(v.dtype) for v in gan.trainable_variables},
+            "loss_scaled": isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer),
+            "jit_compile": gan.jit_compile,
+        })
+
+
 @pytest.mark.parametrize("overrides", [{"mixed_precision": "mixed_bfloat16"}, {"mixed_precision": "mixed_float16"},
                                        {"jit_compile": True}])
 def test_precision_and_xla_switches(overrides, tmp_path):
-    config = load_config("zoo_configs/wgan-gp/ring8.py")
+    config = load_config("zoo_configs/zoo.py:wgan-gp,ring8")
     with config.unlocked():
         config.update(overrides)
-    metrics = training.train_and_evaluate(config, str(tmp_path))
+    probe = SeesPrecisionAndXLA()
+    metrics = training.train_and_evaluate(config, str(tmp_path), callbacks=[probe])
     assert metrics["steps"] == 3 and np.isfinite(metrics["w1"])
+    # A finished run proves nothing if the switch was ignored: what the model trained under, seen at every step.
+    policy = overrides.get("mixed_precision", "float32")
+    compute = {"mixed_bfloat16": "bfloat16", "mixed_float16": "float16"}.get(policy, "float32")
+    assert len(probe.seen) == 3
+    for seen in probe.seen:
+        assert seen["policy"] == policy
+        assert seen["hidden_compute_dtypes"] == {compute}  # the networks built inside the run took the policy
+        assert seen["variable_dtypes"] == {"float32"}  # mixed precision keeps float32 master weights
+        assert seen["loss_scaled"] == (policy == "mixed_float16")  # float16 gradients need loss scaling
+        assert seen["jit_compile"] is bool(overrides.get("jit_compile", False))
     assert keras.config.dtype_policy().name == "float32"  # the policy is restored after the run
     model = ganzoo.load_model(tmp_path / "checkpoints" / "step_0000003.keras")
     assert model.generate(4, seed=0).dtype == np.float32
@@ -235,19 +303,19 @@ def test_bad_strategy_and_config_values_fail_clearly(tmp_path):
     for key, value, message in [("strategy", "tpu", "no TPU found"), ("strategy", "cluster", "Unknown strategy"),
                                 ("on_nonfinite", "ignore", "on_nonfinite"), ("mixed_precision", "fp8", "mixed_precision"),
                                 ("steps", 0, "steps must be >= 1")]:
-        config = load_config("zoo_configs/nsgan/ring8.py")
+        config = load_config("zoo_configs/zoo.py:nsgan,ring8")
         with config.unlocked():
             config[key] = value
         with pytest.raises(ValueError, match=message):
             training.train_and_evaluate(config, str(tmp_path / key))
 
 
-@pytest.mark.parametrize("path, metric", [("zoo_configs/nsgan/mnist28.py", "classifier_fid"),
-                                          ("zoo_configs/wgan-gp/ring8.py", "w1")])
+@pytest.mark.parametrize("path, metric", [("zoo_configs/zoo.py:nsgan,mnist28", "classifier_fid"),
+                                          ("zoo_configs/zoo.py:wgan-gp,ring8", "w1")])
 def test_eval_every_logs_domain_metrics_beside_the_losses(path, metric, tmp_path):
     config = load_config(path)
     with config.unlocked():
-        config.data_dir = MNIST if "mnist" in path else ""
+        config.data_dir = shared_data("mnist") if "mnist" in path else ""
         config.eval_every = 2
         config.eval_samples = 200
     training.train_and_evaluate(config, str(tmp_path))
@@ -262,7 +330,7 @@ def test_eval_every_logs_domain_metrics_beside_the_losses(path, metric, tmp_path
 
 
 def test_in_training_evaluation_on_a_dataset_without_it_is_refused_before_anything_is_written(tmp_path):
-    config = load_config("zoo_configs/wgan-gp/stackedmnist28.py")
+    config = load_config("zoo_configs/zoo.py:wgan-gp,stackedmnist28")
     with config.unlocked():
         config.eval_every = config.log_every
     with pytest.raises(ValueError, match="not 'stackedmnist'; set --config.eval_every=0"):
@@ -277,7 +345,7 @@ def test_each_logged_value_is_the_mean_of_its_window(tmp_path):
         def on_train_batch_end(self, batch, logs=None):
             self.seen.append(int(self.model.trackers["d_loss"].count))
 
-    config = load_config("zoo_configs/nsgan/ring8.py")
+    config = load_config("zoo_configs/zoo.py:nsgan,ring8")
     with config.unlocked():
         config.steps = 5
     training.train_and_evaluate(config, str(tmp_path), callbacks=[Counts()])
@@ -286,9 +354,9 @@ def test_each_logged_value_is_the_mean_of_its_window(tmp_path):
 
 def test_resolve_model_path_errors_name_the_problem(tmp_path):
     with pytest.raises(ValueError, match="no such model file or directory"):
-        training.resolve_model_path(str(tmp_path / "missing"))
+        ganzoo.saving.resolve_model_path(str(tmp_path / "missing"))
     with pytest.raises(ValueError, match="no .keras model in that directory"):
-        training.resolve_model_path(str(tmp_path))
+        ganzoo.saving.resolve_model_path(str(tmp_path))
     (tmp_path / "b.keras").write_bytes(b"")
     (tmp_path / "a.keras").write_bytes(b"")
-    assert training.resolve_model_path(str(tmp_path)).endswith("a.keras")
+    assert ganzoo.saving.resolve_model_path(str(tmp_path)).endswith("a.keras")

@@ -12,6 +12,10 @@ CelebA (`crop="celeba"`): the 178x218 aligned faces are centre-cropped to
 (Radford et al.'s CelebA recipe) used by most GAN papers' CelebA-64 results.
 """
 
+import concurrent.futures
+import hashlib
+import io
+import json
 import os
 import tarfile
 
@@ -76,7 +80,6 @@ def class_labels(names):
 
 def _probe(name, data):
     from PIL import Image
-    import io
 
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -86,14 +89,37 @@ def _probe(name, data):
         raise DataError(f"{name!r} cannot be decoded: {error}") from None
 
 
+def probe_all(path, names, encoded):
+    """(height, width, bands) of every image, each decoded once (in threads) so that a corrupt or
+    truncated file is named before training, not hours into it. Cached by a digest of the bytes."""
+    digest = hashlib.sha256()
+    for name, data in zip(names, encoded):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    cache = os.path.join(os.environ.get("GANZOO_CACHE") or os.path.expanduser("~/.cache/ganzoo"), "image_checks",
+                         digest.hexdigest()[:32] + ".json")
+    if os.path.isfile(cache):
+        with open(cache) as f:
+            return [tuple(shape) for shape in json.load(f)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
+        try:
+            shapes = list(pool.map(_probe, names, encoded, chunksize=256))
+        except DataError as error:
+            raise DataError(f"{path!r}: {error}; fix or remove that file.") from None
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    partial = f"{cache}.{os.getpid()}.tmp"
+    with open(partial, "w") as f:
+        json.dump(shapes, f)
+    os.replace(partial, cache)
+    return shapes
+
+
 def image_source_parts(path, *, split="train", image_size=None, channels=None, crop=None):
     """(encoded bytes array, decode function, data_shape, labels or None, class names) of a tar or folder.
 
     Args:
         path: a folder or a .tar/.tar.gz/.tgz of images.
         image_size: output (H, W); None keeps the source size, which must then be
-            the same for every image (checked on the first and last file, and by
-            the decoder for the rest).
+            the same for every image (every file is decoded and checked first).
         channels: 1 or 3; None takes the first image's channel count.
         crop: None, or "celeba" (centre 108x108 crop before resizing).
     `decode(bytes) -> float32 image in [-1, 1]` is a TF function for `tf.data`.
@@ -101,21 +127,24 @@ def image_source_parts(path, *, split="train", image_size=None, channels=None, c
     import tensorflow as tf
 
     names, encoded = read_encoded(path, split)
-    height, width, bands = _probe(names[0], encoded[0])
-    last = _probe(names[-1], encoded[-1])
-    channels = channels or (1 if bands == 1 else 3)
-    if channels not in (1, 3):
+    if channels not in (None, 1, 3):
         raise DataError(f"channels must be 1 or 3, got {channels}.")
     if crop not in (None, "celeba"):
         raise DataError(f"Unknown crop {crop!r}; expected None or 'celeba'.")
-    if image_size is None and crop is None and last[:2] != (height, width):
-        raise DataError(
-            f"{path!r}: images differ in size ({names[0]!r} is {width}x{height}, {names[-1]!r} is "
-            f"{last[1]}x{last[0]}); set image_size to resize them."
-        )
+    shapes = probe_all(path, names, encoded)
+    height, width, bands = shapes[0]
+    channels = channels or (1 if bands == 1 else 3)
+    if image_size is None and crop is None:
+        for name, shape in zip(names, shapes):
+            if shape[:2] != (height, width):
+                raise DataError(f"{path!r}: images differ in size ({names[0]!r} is {width}x{height}, {name!r} is "
+                                f"{shape[1]}x{shape[0]}); set image_size to resize them.")
+    if crop == "celeba":
+        for name, shape in zip(names, shapes):
+            if shape[0] < CELEBA_CROP or shape[1] < CELEBA_CROP:
+                raise DataError(f"{name!r} is {shape[1]}x{shape[0]}, smaller than the {CELEBA_CROP}x{CELEBA_CROP} "
+                                "CelebA crop.")
     size = tuple(image_size) if image_size else ((64, 64) if crop == "celeba" else (height, width))
-    if crop == "celeba" and (height < CELEBA_CROP or width < CELEBA_CROP):
-        raise DataError(f"{names[0]!r} is {width}x{height}, smaller than the {CELEBA_CROP}x{CELEBA_CROP} CelebA crop.")
     labels, classes = class_labels(names)
 
     def decode(data):

@@ -16,16 +16,18 @@ Sources (the `dataset` of a config):
 
 import gzip
 import os
+import socket
 
 import numpy as np
 
 from ganzoo.data import images as images_lib
+from ganzoo.data import registry
 from ganzoo.data.pipeline import DataError, batched, batched_stream
 from ganzoo.data.toy import TOY_DISTRIBUTIONS, toy
 
 IDX_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
              "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
-DATA_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1), "stackedmnist": (28, 28, 3)}
+IN_MEMORY = ("mnist", "fashion_mnist", "stackedmnist")  # read whole into numpy (idx files or tfds)
 IMAGE_SOURCES = {"cifar10": {}, "celeb_a": {"crop": "celeba"}}  # dataset -> image_dataset options
 KNOWN = "ring8, grid25, swissroll, mnist, fashion_mnist, stackedmnist, cifar10, celeb_a, images:<path>, npz:<path>"
 
@@ -82,9 +84,32 @@ def stacked_mnist(images, labels, n, seed=0):
     return stacked, (100 * digits[:, 0] + 10 * digits[:, 1] + digits[:, 2]).astype("int32")
 
 
+TFDS_HOST = ("storage.googleapis.com", 443)  # where tensorflow-datasets downloads from
+
+
+def _check_tfds_reachable(name, data_dir):
+    """Fails in seconds when tensorflow-datasets would need the network and there is none.
+
+    Without this, tfds retries its downloads for minutes before a message that
+    does not say what to do.
+    """
+    cache = data_dir or os.environ.get("TFDS_DATA_DIR") or os.path.expanduser("~/tensorflow_datasets")
+    if os.path.isdir(os.path.join(cache, name)):
+        return  # prepared before: no download needed
+    try:
+        socket.create_connection(TFDS_HOST, timeout=3).close()
+    except OSError:
+        raise DataError(
+            f"{name!r}: no local copy was given and tensorflow-datasets cannot reach {TFDS_HOST[0]} to download "
+            "it (no network). Pass data_dir=<a local copy> (idx files for MNIST, a tar or folder of images "
+            "otherwise)."
+        ) from None
+
+
 def _load_tfds(name, data_dir, split="train"):
     import tensorflow_datasets as tfds
 
+    _check_tfds_reachable(name, data_dir)
     try:
         x, y = tfds.as_numpy(tfds.load(name, split=split, batch_size=-1, as_supervised=True, data_dir=data_dir or None))
     except Exception as error:
@@ -100,6 +125,7 @@ def _tfds_stream(name, data_dir):
     import tensorflow as tf
     import tensorflow_datasets as tfds
 
+    _check_tfds_reachable(name, data_dir)
     try:
         ds = tfds.load(name, split="train", data_dir=data_dir or None)
     except Exception as error:
@@ -127,6 +153,9 @@ def _check_npz(path):
         x = x[..., None]
     if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
         raise DataError(f"{path!r}: 'x' must be (N, H, W[, 1 or 3]) images, got {x.shape}.")
+    if x.dtype != np.uint8 and not np.isfinite(x).all():
+        bad = int(np.count_nonzero(~np.isfinite(x)))
+        raise DataError(f"{path!r}: 'x' holds {bad} NaN or Inf values; every pixel must be finite.")
     if x.dtype != np.uint8 and (x.min() < -1.0 or x.max() > 1.0):
         raise DataError(f"{path!r}: float images must lie in [-1, 1], got [{x.min():.3g}, {x.max():.3g}].")
     return x, y
@@ -149,11 +178,15 @@ def load_arrays(dataset, data_dir=None, split="train", seed=0):
         x, y = load_mnist_idx(data_dir, split)
     elif data_dir and not os.path.isdir(data_dir):
         raise DataError(f"Data directory {data_dir!r} does not exist.")
+    elif data_dir and not os.path.isdir(os.path.join(data_dir, base)):
+        raise DataError(f"{data_dir!r} holds no {base} data: neither MNIST-format idx files "
+                        f"(train-images-idx3-ubyte[.gz], ...) nor a tensorflow-datasets folder {base}/. Point "
+                        "data_dir at a folder that has one, or leave it unset to download with tensorflow-datasets.")
     else:
         x, y = _load_tfds(base, data_dir, split)
     if dataset == "stackedmnist":
         x, y = stacked_mnist(x, y, len(x), seed)
-    return x, y, DATA_SHAPES[dataset]
+    return x, y, registry.get(dataset).shape
 
 
 def _scale(image):
@@ -182,7 +215,7 @@ def make_dataset(dataset, batch_size, *, data_dir=None, conditional=False, seed=
         if conditional:
             raise DataError("celeb_a has no class labels here; set conditional=False.")
         return batched_stream(_tfds_stream(dataset, None), batch_size, seed=seed, skip_batches=skip_batches), (64, 64, 3), None
-    elif dataset == "cifar10" or dataset.startswith("npz:") or dataset in DATA_SHAPES:
+    elif dataset == "cifar10" or dataset.startswith("npz:") or dataset in IN_MEMORY:
         x, y = _load_tfds(dataset, None) if dataset == "cifar10" else load_arrays(dataset, data_dir, seed=seed)[:2]
         shape = x.shape[1:]
         prepare = _scale
@@ -198,3 +231,15 @@ def make_dataset(dataset, batch_size, *, data_dir=None, conditional=False, seed=
     else:
         ds = batched(x, batch_size, seed=seed, skip_batches=skip_batches, prepare=prepare)
     return ds, tuple(shape), num_classes
+
+
+def reference_images(dataset, data_dir, n, seed=0):
+    """`n` reference images in [-1, 1] from the dataset's training split, in a seeded order."""
+    ds, _, _ = make_dataset(dataset, min(n, 1000), data_dir=data_dir, seed=seed)
+    chunks, total = [], 0
+    for batch in ds:
+        chunks.append(batch.numpy())
+        total += len(chunks[-1])
+        if total >= n:
+            break
+    return np.concatenate(chunks)[:n]

@@ -7,6 +7,8 @@ swissroll: the 2-d swiss roll (scikit-learn's recipe), scaled to about [-2, 2].
 
 import numpy as np
 
+from ganzoo.data.pipeline import batched
+
 TOY_STDDEV = 0.02
 
 
@@ -54,6 +56,4 @@ TOY_DISTRIBUTIONS = {"ring8": _mixture("ring8"), "grid25": _mixture("grid25"), "
 
 def toy_dataset(name, batch_size, *, n=100_000, seed=0):
     """A shuffled, repeated `tf.data.Dataset` of toy batches of shape (batch_size, 2)."""
-    from ganzoo.data.pipeline import batched
-
     return batched(toy(name, n, seed), batch_size, seed=seed)

@@ -20,6 +20,9 @@ import os
 
 import numpy as np
 
+from ganzoo.data.sources import load_arrays
+from ganzoo.metrics.features import fid
+from ganzoo.metrics.modes import class_coverage
 from ganzoo.saving import sha256
 
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "artifacts", "classifiers")
@@ -47,8 +50,6 @@ def build_classifier(num_classes=10, data_shape=(28, 28, 1)):
 def train(dataset, data_dir, out_dir, *, epochs=4, batch_size=128, seed=0):
     """Trains the classifier on `dataset`'s train split, measures it on the test split, saves it."""
     import keras
-
-    from ganzoo.data.sources import load_arrays
 
     keras.utils.set_random_seed(seed)
     x, y, _ = load_arrays(dataset, data_dir, split="train")
@@ -109,9 +110,6 @@ class Classifier:
 
 def domain_metrics(samples, reference_images, classifier):
     """Class coverage, KL to uniform and classifier-FID of `samples` against `reference_images`."""
-    from ganzoo.metrics.features import fid
-    from ganzoo.metrics.modes import class_coverage
-
     predicted = classifier.predict(samples)
     num_classes = classifier.model.output_shape[-1]
     covered, kl = class_coverage(predicted, num_classes)

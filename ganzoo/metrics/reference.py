@@ -4,7 +4,7 @@
 
 FID against a dataset needs the mean and covariance of its reference
 features. `reference_stats` computes them from the first `count` images of
-the training split in the seeded order of `ganzoo.evaluate.reference_images`
+the training split in the seeded order of `ganzoo.data.reference_images`
 (all of them by default) and caches a `FeatureStats` file whose name carries
 what decides the numbers: the dataset, the feature network, the count, and
 digests of the exact images used and of the feature protocol. A cache hit is
@@ -25,23 +25,22 @@ import shutil
 
 import numpy as np
 
+from ganzoo.data import registry
+from ganzoo.data.sources import reference_images
+from ganzoo.metrics import inception
+from ganzoo.metrics.classifier import Classifier
 from ganzoo.metrics.features import FeatureStats
 from ganzoo.saving import write_atomically
 
 FEATURES = ("inception", "classifier")
-TRAIN_SIZES = {"mnist": 60_000, "fashion_mnist": 60_000, "cifar10": 50_000, "stackedmnist": 60_000}
 SHIPPED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                        "artifacts", "reference_stats")
 
 
 def _feature_fn(features, dataset):
     if features == "inception":
-        from ganzoo.metrics import inception
-
         return inception.inception_features, dict(inception.PROTOCOL)
     if features == "classifier":
-        from ganzoo.metrics.classifier import Classifier
-
         classifier = Classifier(dataset)
         protocol = {"feature_network": f"ganzoo {dataset} classifier, 128-d 'features' layer",
                     "source_sha256": classifier.info["sha256"], "features": 128}
@@ -65,9 +64,7 @@ MAX_CACHED_FEATURES = 10_000
 def _reference(dataset, data_dir, count, seed, images, features):
     """(images, file name stem, feature fn, protocol) of a reference set; the stem names what decides it."""
     if images is None:
-        from ganzoo.evaluate import reference_images
-
-        count = count or TRAIN_SIZES.get(dataset)
+        count = count or (registry.get(dataset).train_size if registry.get(dataset) else None)
         if not count:
             raise ValueError(f"Give count= for {dataset!r}: its training-set size is not known here.")
         images = reference_images(dataset, data_dir, count, seed)
@@ -81,9 +78,7 @@ def _reference(dataset, data_dir, count, seed, images, features):
 
 
 def _cache_folder(cache_dir):
-    from ganzoo.metrics.inception import default_cache_dir
-
-    return os.path.join(os.fspath(cache_dir) if cache_dir else default_cache_dir(), "reference_stats")
+    return os.path.join(os.fspath(cache_dir) if cache_dir else inception.default_cache_dir(), "reference_stats")
 
 
 def _cached_features(stem, cache):
@@ -138,15 +133,13 @@ def reference_stats(dataset, data_dir=None, *, features="inception", count=None,
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Compute and cache reference feature statistics.")
-    parser.add_argument("--dataset", required=True, choices=sorted(TRAIN_SIZES))
+    parser.add_argument("--dataset", required=True, choices=sorted(n for n, d in registry.DATASETS.items() if d.train_size and d.name != "celeb_a"))
     parser.add_argument("--data_dir", default=None)
     parser.add_argument("--features", default="classifier,inception")
     parser.add_argument("--count", type=int, default=None, help="default: the whole training split")
     parser.add_argument("--out", default=None, help="also copy the .npz files here (e.g. artifacts/reference_stats)")
     args = parser.parse_args(argv)
-    from ganzoo.evaluate import reference_images
-
-    images = reference_images(args.dataset, args.data_dir, args.count or TRAIN_SIZES[args.dataset])
+    images = reference_images(args.dataset, args.data_dir, args.count or registry.get(args.dataset).train_size)
     for features in args.features.split(","):
         stats = reference_stats(args.dataset, features=features, images=images)
         print(json.dumps({"features": features, "count": stats.count, "protocol": stats.protocol}))

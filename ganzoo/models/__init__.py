@@ -3,9 +3,10 @@
 from ganzoo.models.base import BaseGAN
 from ganzoo.models.dragan import DRAGAN
 from ganzoo.models.ebgan import EBGAN
-from ganzoo.models.gan import GAN, NSGAN
+from ganzoo.models.gan import GAN
 from ganzoo.models.loss_sensitive import LossSensitiveGAN
 from ganzoo.models.lsgan import LSGAN
+from ganzoo.models.nsgan import NSGAN
 from ganzoo.models.sngan import SNGAN
 from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_ct import WGANCT

@@ -12,16 +12,41 @@ the tape (Keras sums gradients across replicas); all randomness is stateless
 and drawn for the *global* batch, then sliced per replica, so a step gives the
 same result on 1 or N replicas and replays exactly after a restart (the noise
 is a function of the seed and the generator's step counter).
+
+Reported metrics: `d_loss` is the adversarial loss alone and `penalty` the
+weighted regulariser; the critic descends their sum.
 """
 
 import contextlib
+import copy
 
 import numpy as np
 import tensorflow as tf
 import keras
 
 from ganzoo import losses as losses_lib
-from ganzoo import networks
+from ganzoo import networks, penalties
+
+# Stateless seeds: every draw in train_step is seeded by (model seed,
+# step * SALTS_PER_STEP + salt), step = the generator's update counter. Update
+# i of a step (critic updates i = 0 .. n_critic - 1, then the generator update
+# as i = n_critic) owns the salts [SALTS_PER_UPDATE * i, SALTS_PER_UPDATE * (i + 1)),
+# and each draw of an update sits at a fixed offset in its slot:
+SALT_LATENT = 0
+SALT_FAKE_LABELS = 1
+SALT_NOISE_REAL = 2  # instance noise
+SALT_NOISE_FAKE = 3
+SALT_MISMATCH = 4  # the shift to a wrong label of mismatched_negatives
+SALT_PENALTY = 5  # the penalty may use SALT_PENALTY .. SALTS_PER_UPDATE - 1 (11 salts)
+SALTS_PER_UPDATE = 16
+SALTS_PER_STEP = 1024
+# The n_critic + 1 slots of a step must fit in its SALTS_PER_STEP salts, or the
+# last ones would be the next step's first: SALTS_PER_UPDATE (n_critic + 1) <=
+# SALTS_PER_STEP, i.e. n_critic <= 1024 / 16 - 1 = 63.
+MAX_N_CRITIC = SALTS_PER_STEP // SALTS_PER_UPDATE - 1
+
+
+MAX_GENERATE_BYTES = 4 << 30  # what `generate` returns in one array; `iter_generate` has no limit
 
 
 class BaseGAN(keras.Model):
@@ -35,7 +60,7 @@ class BaseGAN(keras.Model):
         latent_dim: size of the latent vector z ~ N(0, I).
         num_classes: number of classes for conditional models, else None.
         n_critic: discriminator updates per generator update (variant default
-            when None).
+            when None), at most `MAX_N_CRITIC` (63).
         ema_decay: keep an exponential moving average of the generator weights
             (e.g. 0.999); `generate` uses it.
         instance_noise: initial std of Gaussian noise added to every input of
@@ -46,17 +71,30 @@ class BaseGAN(keras.Model):
         mismatched_negatives: conditional only; also score (real x, wrong y)
             pairs as fakes.
         seed: seed of every random draw during training (None: pick one).
+        penalty: None for the variant's own regulariser (`discriminator_penalty`),
+            or a name of `ganzoo.penalties.PENALTIES` ("none", "wgan-gp",
+            "dragan", "r1") to use that one instead, on any variant.
+        penalty_weight: the weight of `penalty`; None for
+            `ganzoo.penalties.DEFAULT_WEIGHTS[penalty]`.
+
+    Example:
+    >>> model = ganzoo.models.NSGAN.from_data_shape((2,), penalty="wgan-gp", penalty_weight=1.0)
+    >>> model.compile()
     """
 
     adversarial_loss = "non_saturating"
     default_n_critic = 1
     critic_based = False  # report w_estimate = E[D(x)] - E[D(G(z))]
     discriminator_options = {"normalization": "batch"}
+    # (keras.optimizers class, arguments) of both networks' optimizers, from the paper: data, so that a
+    # config can spell it out without building one (a built optimizer creates TF variables, and a
+    # multi-worker run must configure its collectives before any TF op runs)
+    default_optimizer = ("Adam", {"learning_rate": 2e-4, "beta_1": 0.5})  # DCGAN, Radford et al. 2016
 
     def __init__(
         self, generator, discriminator, latent_dim, *, num_classes=None, n_critic=None,
         ema_decay=None, instance_noise=0.0, instance_noise_steps=10000,
-        mismatched_negatives=False, seed=None, **kwargs,
+        mismatched_negatives=False, seed=None, penalty=None, penalty_weight=None, **kwargs,
     ):
         super().__init__(**kwargs)
         self.generator = generator
@@ -66,6 +104,23 @@ class BaseGAN(keras.Model):
         self.n_critic = int(self.default_n_critic if n_critic is None else n_critic)
         if self.n_critic < 1:
             raise ValueError(f"n_critic must be >= 1, got {n_critic}.")
+        if self.n_critic > MAX_N_CRITIC:
+            raise ValueError(
+                f"n_critic must be <= MAX_N_CRITIC = {MAX_N_CRITIC}, got {self.n_critic}: a step's n_critic + 1 "
+                f"updates take {SALTS_PER_UPDATE} seed salts each out of {SALTS_PER_STEP}, so more critic "
+                f"updates would reuse the next step's random draws."
+            )
+        if penalty is not None:
+            penalties.get(penalty)  # an unknown name fails here, not at the first step
+            if penalty_weight is None:
+                penalty_weight = penalties.DEFAULT_WEIGHTS.get(penalty)
+        elif penalty_weight is not None:
+            raise ValueError(
+                "penalty_weight weighs the penalty= option, which is not given; the variant's own penalty "
+                "has its own weight (e.g. gp_weight)."
+            )
+        self.penalty = penalty
+        self.penalty_weight = None if penalty_weight is None else float(penalty_weight)
         if ema_decay is not None and not 0.0 < ema_decay < 1.0:
             raise ValueError(f"ema_decay must be in (0, 1), got {ema_decay}.")
         if mismatched_negatives and not self.num_classes:
@@ -87,24 +142,40 @@ class BaseGAN(keras.Model):
     # ----------------------------------------------------------- construction
 
     @classmethod
-    def from_data_shape(cls, data_shape, *, latent_dim=None, num_classes=None, **overrides):
-        """The variant with its default networks for `data_shape`."""
+    def from_data_shape(cls, data_shape, *, latent_dim=None, num_classes=None, generator_widths=None,
+                        discriminator_widths=None, normalization=None, dropout=None, code_dim=None, **overrides):
+        """The variant with its default networks for `data_shape`.
+
+        Network options left at None take `network_defaults(data_shape)`;
+        `overrides` are the variant's constructor options.
+        """
         data_shape = networks.check_data_shape(data_shape)
         if latent_dim is None:
             latent_dim = 64 if len(data_shape) == 1 else 128
-        net_options = dict(cls.discriminator_options)
-        if len(data_shape) == 1 and net_options.get("normalization") == "batch":
-            net_options["normalization"] = "none"  # toy MLP critics have no batch norm (VEEGAN, PacGAN)
-        for key in ("normalization", "dropout", "code_dim"):
-            if key in overrides:
-                net_options[key] = overrides.pop(key)
-        generator_widths = overrides.pop("generator_widths", None) or None
-        if overrides.get("discriminator_widths"):
-            net_options["widths"] = overrides.pop("discriminator_widths")
-        overrides.pop("discriminator_widths", None)
-        generator = networks.default_generator(latent_dim, data_shape, num_classes, widths=generator_widths)
+        given = {"generator_widths": generator_widths, "discriminator_widths": discriminator_widths,
+                 "normalization": normalization, "dropout": dropout, "code_dim": code_dim}
+        options = {**cls.network_defaults(data_shape), **{k: v for k, v in given.items() if v is not None}}
+        generator = networks.default_generator(latent_dim, data_shape, num_classes,
+                                               widths=tuple(options.pop("generator_widths")))
+        widths = tuple(options.pop("discriminator_widths"))
+        net_options = {**cls.discriminator_options, **options, "widths": widths}
         discriminator = cls.default_discriminator(data_shape, num_classes, **net_options)
         return cls(generator, discriminator, latent_dim, num_classes=num_classes, **overrides)
+
+    @classmethod
+    def network_defaults(cls, data_shape):
+        """The options `from_data_shape` builds the default networks with, spelled out.
+
+        Toy data: 3 x 512 ReLU MLPs, and no batch norm in the critic (VEEGAN,
+        PacGAN); images: the DCGAN widths of `networks.DCGAN_SPECS`.
+        """
+        data_shape = networks.check_data_shape(data_shape)
+        options = {k: v for k, v in cls.discriminator_options.items() if k in ("normalization", "dropout")}
+        options.setdefault("dropout", 0.0)
+        if len(data_shape) == 1 and options["normalization"] == "batch":
+            options["normalization"] = "none"
+        return {"generator_widths": networks.default_generator_widths(data_shape),
+                "discriminator_widths": networks.default_discriminator_widths(data_shape), **options}
 
     @classmethod
     def default_discriminator(cls, data_shape, num_classes, **options):
@@ -113,11 +184,9 @@ class BaseGAN(keras.Model):
         return networks.default_discriminator(data_shape, num_classes, **options)
 
     def default_optimizers(self):
-        """(d_optimizer, g_optimizer) from the variant's paper."""
-        return (
-            keras.optimizers.Adam(2e-4, beta_1=0.5),  # DCGAN, Radford et al. 2016
-            keras.optimizers.Adam(2e-4, beta_1=0.5),
-        )
+        """(d_optimizer, g_optimizer) from the variant's paper: two of `default_optimizer`."""
+        name, arguments = self.default_optimizer
+        return tuple(getattr(keras.optimizers, name)(**arguments) for _ in range(2))
 
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
         """Sets the optimizers; with none given, the variant's paper defaults.
@@ -173,11 +242,14 @@ class BaseGAN(keras.Model):
             "mismatched_negatives": self.mismatched_negatives,
             "seed": self.seed,
         })
+        if self.penalty is not None:  # absent from older configs: None is the default
+            config.update({"penalty": self.penalty, "penalty_weight": self.penalty_weight})
         return config
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        # a deep copy: Keras' Functional.from_config empties the nested configs it is given
+        config = copy.deepcopy(dict(config))
         for key in ("generator", "discriminator"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
@@ -191,39 +263,68 @@ class BaseGAN(keras.Model):
         return self.generator(inputs, training=training)
 
     # ------------------------------------------------------------- randomness
+    # Variants draw their randomness with random_normal, random_uniform and
+    # per_example_uniform at the salts train_step hands them (see SALT_*), so
+    # that it replays after a restart and is the same on any number of replicas.
 
     def _step(self):
         return tf.cast(self.g_optimizer.iterations, tf.int64)
 
-    def _random(self, kind, local_batch, tail, salt, dtype=tf.float32, maxval=None):
-        """Stateless draw for the global batch, sliced to this replica's rows.
-
-        The seed is (model seed, generator step, salt): a given step replays the
-        same noise after a restart and on any number of replicas.
-        """
+    def _draw(self, kind, batch, tail, salt, dtype, maxval=None):
+        """Stateless draw for the global batch, sliced to this replica's rows."""
         context = tf.distribute.get_replica_context()
         replicas = context.num_replicas_in_sync if context else 1
         replica = context.replica_id_in_sync_group if context else 0
-        seed = tf.stack([tf.constant(self.seed, tf.int64), self._step() * 1024 + salt])
-        shape = tf.concat([[local_batch * replicas], tf.constant(tail, tf.int32)], 0)
+        seed = tf.stack([tf.constant(self.seed, tf.int64), self._step() * SALTS_PER_STEP + salt])
+        shape = tf.concat([[batch * replicas], tf.constant(tail, tf.int32)], 0)
         if kind == "normal":
             values = tf.random.stateless_normal(shape, seed, dtype=dtype)
-        elif kind == "uniform":
-            values = tf.random.stateless_uniform(shape, seed, dtype=dtype, minval=0, maxval=maxval)
         else:
-            raise ValueError(kind)
-        start = tf.cast(replica, tf.int32) * local_batch
-        return values[start:start + local_batch]
+            values = tf.random.stateless_uniform(shape, seed, dtype=dtype, minval=0, maxval=maxval)
+        start = tf.cast(replica, tf.int32) * batch
+        return values[start:start + batch]
 
-    def _per_example_uniform(self, x, salt):
-        """U[0, 1] of shape (B, 1, ..., 1): one draw per example of x."""
-        return self._random("uniform", tf.shape(x)[0], [1] * (len(x.shape) - 1), salt, maxval=1.0)
+    def random_normal(self, batch, tail, salt, dtype=tf.float32):
+        """N(0, 1) draws of shape (batch, *tail), a function of (seed, generator step, salt).
+
+        Args:
+            batch: this replica's batch size, e.g. `tf.shape(x)[0]`; the draw is
+                made for the global batch and this replica's rows returned.
+            tail: the shape after the batch axis, a list of ints.
+            salt: the salt train_step passed (e.g. `discriminator_penalty`'s),
+                plus an offset below SALTS_PER_UPDATE - SALT_PENALTY for a
+                penalty's second, third... draw.
+            dtype: a float dtype.
+
+        Example:
+        >>> noise = self.random_normal(tf.shape(x)[0], list(x.shape[1:]), salt)
+        """
+        return self._draw("normal", batch, tail, salt, dtype)
+
+    def random_uniform(self, batch, tail, salt, dtype=tf.float32, maxval=1.0):
+        """U[0, maxval) draws of shape (batch, *tail); integers in [0, maxval) for an int dtype.
+
+        Args: as `random_normal`, and maxval: the excluded upper bound.
+
+        Example:
+        >>> labels = self.random_uniform(batch, [], salt, tf.int32, self.num_classes)
+        """
+        return self._draw("uniform", batch, tail, salt, dtype, maxval)
+
+    def per_example_uniform(self, x, salt):
+        """U[0, 1) of shape (B, 1, ..., 1): one draw per example of x, broadcastable against it.
+
+        Example:
+        >>> alpha = self.per_example_uniform(real, salt)
+        >>> x_hat = alpha * real + (1 - alpha) * fake
+        """
+        return self.random_uniform(tf.shape(x)[0], [1] * (len(x.shape) - 1), salt)
 
     def _latent(self, batch, salt):
-        return self._random("normal", batch, [self.latent_dim], salt)
+        return self.random_normal(batch, [self.latent_dim], salt)
 
     def _random_labels(self, batch, salt):
-        return self._random("uniform", batch, [], salt, dtype=tf.int32, maxval=self.num_classes)
+        return self.random_uniform(batch, [], salt, tf.int32, self.num_classes)
 
     def instance_noise_stddev(self, step=None):
         """sigma(t) = sigma_0 max(0, 1 - t / instance_noise_steps)."""
@@ -235,7 +336,7 @@ class BaseGAN(keras.Model):
         if not self.instance_noise:
             return x
         batch = tf.shape(x)[0]
-        noise = self._random("normal", batch, list(x.shape[1:]), salt, dtype=x.dtype)
+        noise = self.random_normal(batch, list(x.shape[1:]), salt, dtype=x.dtype)
         return x + self.instance_noise_stddev() * noise
 
     # ---------------------------------------------------------------- critics
@@ -260,8 +361,50 @@ class BaseGAN(keras.Model):
         return self.generator_loss_fn(fake_logits)
 
     def discriminator_penalty(self, real, fake, labels, fake_labels, salt):
-        """Weighted regulariser added to the discriminator loss (None: none)."""
+        """The variant's weighted regulariser added to the discriminator loss (None: none).
+
+        `salt` is the first of the salts this penalty may draw with (see
+        `random_normal`); the `penalty=` option replaces this method.
+        """
         return None
+
+    def penalty_term(self, name, real, fake, labels, salt, **options):
+        """The unweighted `ganzoo.penalties.PENALTIES[name]` of this critic (None for "none").
+
+        The penalty's randomness comes from the stateless stream: "wgan-gp"
+        draws alpha per example at `salt`; "dragan" u per element at `salt`
+        and alpha per example at `salt + 1`, with std(x) over the global
+        batch; "r1" draws nothing.
+
+        Args:
+            name: a key of `ganzoo.penalties.PENALTIES`.
+            real, fake: the batches the critic update sees (before instance noise).
+            labels: the real labels of a conditional model, else None.
+            salt: as given to `discriminator_penalty`.
+            **options: passed to the penalty function (one_sided=, scale=).
+
+        Example:
+        >>> gp = self.penalty_term("wgan-gp", real, fake, labels, salt, one_sided=True)
+        """
+        penalty_fn = penalties.get(name)
+        if penalty_fn is None:
+            return None
+        critic = lambda x: self.critic(x, labels)[0]  # noqa: E731
+        if name == "wgan-gp":
+            return penalty_fn(critic, real, fake, alpha=self.per_example_uniform(real, salt), **options)
+        if name == "dragan":
+            noise = self.random_uniform(tf.shape(real)[0], list(real.shape[1:]), salt)
+            return penalty_fn(critic, real, noise=noise, alpha=self.per_example_uniform(real, salt + 1),
+                              std=penalties.global_std(real), **options)
+        if name == "r1":
+            return penalty_fn(critic, real, **options)
+        raise NotImplementedError(f"BaseGAN.penalty_term does not know how to draw for penalty {name!r}.")
+
+    def _penalty(self, real, fake, labels, fake_labels, salt):
+        if self.penalty is None:
+            return self.discriminator_penalty(real, fake, labels, fake_labels, salt)
+        term = self.penalty_term(self.penalty, real, fake, labels, salt)
+        return None if term is None else self.penalty_weight * term
 
     def after_discriminator_step(self):
         """Hook run after every discriminator update (WGAN clips here)."""
@@ -287,23 +430,23 @@ class BaseGAN(keras.Model):
         g_vars = self.generator.trainable_variables
 
         for i in range(self.n_critic):
-            salt = 16 * i
-            z = self._latent(batch, salt)
-            fake_labels = self._random_labels(batch, salt + 1) if self.num_classes else None
+            salt = SALTS_PER_UPDATE * i
+            z = self._latent(batch, salt + SALT_LATENT)
+            fake_labels = self._random_labels(batch, salt + SALT_FAKE_LABELS) if self.num_classes else None
             fake = tf.stop_gradient(self.generate_batch(z, fake_labels, training=True))
             with tf.GradientTape() as tape:
-                d_real_in = self._add_instance_noise(real, salt + 2)
-                d_fake_in = self._add_instance_noise(fake, salt + 3)
+                d_real_in = self._add_instance_noise(real, salt + SALT_NOISE_REAL)
+                d_fake_in = self._add_instance_noise(fake, salt + SALT_NOISE_FAKE)
                 real_logits, _ = self.critic(d_real_in, labels)
                 fake_logits, _ = self.critic(d_fake_in, fake_labels)
                 negatives = fake_logits
                 if self.mismatched_negatives:
-                    shift = self._random("uniform", batch, [], salt + 4, tf.int32, self.num_classes - 1)
+                    shift = self.random_uniform(batch, [], salt + SALT_MISMATCH, tf.int32, self.num_classes - 1)
                     wrong = (labels + 1 + shift) % self.num_classes
                     mismatched_logits, _ = self.critic(d_real_in, wrong)
                     negatives = tf.concat([fake_logits, mismatched_logits], 0)
                 d_loss = self.discriminator_loss(real, fake, real_logits, negatives)
-                penalty = self.discriminator_penalty(real, fake, labels, fake_labels, salt + 5)
+                penalty = self._penalty(real, fake, labels, fake_labels, salt + SALT_PENALTY)
                 total = d_loss if penalty is None else d_loss + penalty
                 scaled = self.d_optimizer.scale_loss(total / replicas)
             grads = tape.gradient(scaled, d_vars)
@@ -314,19 +457,20 @@ class BaseGAN(keras.Model):
         d_real = tf.reduce_mean(tf.cast(real_logits, tf.float32))
         d_fake = tf.reduce_mean(tf.cast(fake_logits, tf.float32))
 
-        salt = 16 * self.n_critic
-        z = self._latent(batch, salt)
-        fake_labels = self._random_labels(batch, salt + 1) if self.num_classes else None
+        salt = SALTS_PER_UPDATE * self.n_critic
+        z = self._latent(batch, salt + SALT_LATENT)
+        fake_labels = self._random_labels(batch, salt + SALT_FAKE_LABELS) if self.num_classes else None
         with tf.GradientTape() as tape:
             fake = self.generate_batch(z, fake_labels, training=True)
-            g_logits, g_features = self.critic(self._add_instance_noise(fake, salt + 3), fake_labels)
+            g_logits, g_features = self.critic(self._add_instance_noise(fake, salt + SALT_NOISE_FAKE), fake_labels)
             g_loss = self.generator_loss(fake, g_logits, g_features)
             scaled = self.g_optimizer.scale_loss(g_loss / replicas)
         grads = tape.gradient(scaled, g_vars)
         self.g_optimizer.apply_gradients(zip(grads, g_vars))
 
+        # d_loss is the adversarial loss alone, comparable across penalties and weights
         values = {
-            "d_loss": total,
+            "d_loss": d_loss,
             "g_loss": g_loss,
             "d_real": d_real,
             "d_fake": d_fake,
@@ -348,16 +492,33 @@ class BaseGAN(keras.Model):
         Images are in [-1, 1] (tanh); toy data is in data coordinates. The same
         `seed` gives the same samples. Conditional models take `labels` (n,)
         ints, by default 0, 1, ..., K-1, 0, 1, ... With `ema_decay`, the
-        generator's moving-average weights are used.
+        generator's moving-average weights are used. The result must fit in
+        `MAX_GENERATE_BYTES` (4 GiB); `iter_generate` streams any `n` in batches.
         """
-        n = int(n)
+        n = self._check_count(n)
+        needed = 4 * n * int(np.prod(self.data_shape))
+        if needed > MAX_GENERATE_BYTES:
+            raise ValueError(f"generate({n}) would hold {needed / 2**30:.1f} GiB of samples, more than "
+                             f"MAX_GENERATE_BYTES ({MAX_GENERATE_BYTES / 2**30:.0f} GiB); use "
+                             "iter_generate(n, seed=...) to stream them in batches.")
+        out = np.zeros((n, *self.data_shape), "float32")
+        for start, chunk in self.iter_generate(n, seed=seed, labels=labels, batch_size=batch_size):
+            out[start:start + len(chunk)] = chunk
+        return out
+
+    def iter_generate(self, n, seed=None, labels=None, batch_size=1000):
+        """Yields (start, samples) batches of the same `n` samples `generate` returns, in bounded memory.
+
+        The latents are drawn batch by batch from one seeded stream, so the
+        batches concatenate to exactly `generate(n, seed)`.
+        """
+        n = self._check_count(n)
         rng = np.random.default_rng(seed)
-        z = rng.standard_normal((n, self.latent_dim)).astype("float32")
         if self.num_classes:
             if labels is None:
                 labels = np.arange(n) % self.num_classes
             labels = np.asarray(labels, dtype="int32").reshape(-1)
-            if labels.shape[0] != n or labels.min() < 0 or labels.max() >= self.num_classes:
+            if labels.shape[0] != n or (n and (labels.min() < 0 or labels.max() >= self.num_classes)):
                 raise ValueError(
                     f"labels must be {n} ints in [0, {self.num_classes}), got shape {labels.shape}."
                 )
@@ -368,12 +529,17 @@ class BaseGAN(keras.Model):
                 lambda z, y: self.generate_batch(z, y, training=False), reduce_retracing=True
             )
         with self._ema_weights():
-            chunks = []
             for start in range(0, n, batch_size):
-                y = None if labels is None else labels[start:start + batch_size]
-                chunks.append(np.asarray(self._sample_fn(z[start:start + batch_size], y)))
-        out = np.concatenate(chunks, 0) if chunks else np.zeros((0, *self.data_shape), "float32")
-        return out.astype("float32")
+                count = min(batch_size, n - start)
+                z = rng.standard_normal((count, self.latent_dim)).astype("float32")
+                y = None if labels is None else labels[start:start + count]
+                yield start, np.asarray(self._sample_fn(z, y)).astype("float32")
+
+    @staticmethod
+    def _check_count(n):
+        if isinstance(n, bool) or int(n) != n or n < 0:
+            raise ValueError(f"The number of samples must be an int >= 0, got {n!r}.")
+        return int(n)
 
     @contextlib.contextmanager
     def _ema_weights(self):

@@ -1,9 +1,7 @@
 """DRAGAN (Kodali et al. 2017, arXiv:1705.07215)."""
 
 import keras
-import tensorflow as tf
 
-from ganzoo import penalties
 from ganzoo.models.base import BaseGAN
 
 
@@ -28,25 +26,15 @@ class DRAGAN(BaseGAN):
 
     adversarial_loss = "non_saturating"
     discriminator_options = {"normalization": "layer"}
+    default_optimizer = ("Adam", {"learning_rate": 1e-4, "beta_1": 0.5, "beta_2": 0.9})
 
     def __init__(self, *args, gp_weight=10.0, perturbation_scale=0.5, **kwargs):
         super().__init__(*args, **kwargs)
         self.gp_weight = float(gp_weight)
         self.perturbation_scale = float(perturbation_scale)
 
-    def default_optimizers(self):
-        return (
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-        )
-
     def discriminator_penalty(self, real, fake, labels, fake_labels, salt):
-        noise = self._random("uniform", keras.ops.shape(real)[0], list(real.shape[1:]), salt, maxval=1.0)
-        critic = lambda x: self.critic(x, labels)[0]  # noqa: E731
-        return self.gp_weight * penalties.dragan_penalty(
-            critic, real, scale=self.perturbation_scale, noise=noise,
-            alpha=self._per_example_uniform(real, salt + 1), std=_global_std(real),
-        )
+        return self.gp_weight * self.penalty_term("dragan", real, fake, labels, salt, scale=self.perturbation_scale)
 
     def get_config(self):
         return {
@@ -55,13 +43,3 @@ class DRAGAN(BaseGAN):
             "perturbation_scale": self.perturbation_scale,
         }
 
-
-def _global_std(x):
-    """Standard deviation over the global batch (all replicas), not this replica's slice."""
-    context = tf.distribute.get_replica_context()
-    x = tf.cast(x, tf.float32)
-    sums = tf.stack([tf.reduce_sum(x), tf.reduce_sum(tf.square(x)), tf.cast(tf.size(x), tf.float32)])
-    if context is not None and context.num_replicas_in_sync > 1:
-        sums = context.all_reduce("sum", sums)
-    mean = sums[0] / sums[2]
-    return tf.sqrt(tf.maximum(sums[1] / sums[2] - tf.square(mean), 0.0))

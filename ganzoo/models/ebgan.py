@@ -50,6 +50,16 @@ class EBGAN(BaseGAN):
         self.pt_weight = float(pt_weight)
 
     @classmethod
+    def network_defaults(cls, data_shape):
+        options = super().network_defaults(data_shape)
+        toy = len(data_shape) == 1
+        # the autoencoder: 2 x 512 encoder layers (mirrored in the decoder) for vectors, the DCGAN critic's
+        # widths for images; a 64-d (vectors) or 128-d (images) code
+        options.update(discriminator_widths=(512, 512) if toy else options["discriminator_widths"],
+                       code_dim=64 if toy else 128)
+        return options
+
+    @classmethod
     def default_discriminator(cls, data_shape, num_classes, **options):
         return networks.autoencoder_discriminator(data_shape, widths=options.get("widths"),
                                                   code_dim=options.get("code_dim"))

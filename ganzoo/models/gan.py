@@ -1,4 +1,4 @@
-"""The original GAN, minimax and non-saturating (Goodfellow et al. 2014, arXiv:1406.2661)."""
+"""The original, minimax GAN (Goodfellow et al. 2014, arXiv:1406.2661); its non-saturating form is `nsgan.py`."""
 
 import keras
 
@@ -25,19 +25,3 @@ class GAN(BaseGAN):
 
     adversarial_loss = "minimax"
 
-
-@keras.saving.register_keras_serializable(package="ganzoo")
-class NSGAN(BaseGAN):
-    """Non-saturating GAN: G minimises -E[log D(G(z))] (Goodfellow et al. 2014, §3).
-
-    Same fixed point as the minimax game, strong gradients early on. With
-    DCGAN networks and Adam(2e-4, beta_1=0.5) this is DCGAN (Radford et al. 2016).
-
-    Args: see `BaseGAN`.
-
-    Example:
-    >>> model = NSGAN.from_data_shape((28, 28, 1))
-    >>> model.compile()
-    """
-
-    adversarial_loss = "non_saturating"

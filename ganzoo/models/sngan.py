@@ -25,9 +25,4 @@ class SNGAN(BaseGAN):
     default_n_critic = 5
     critic_based = True
     discriminator_options = {"normalization": "spectral"}
-
-    def default_optimizers(self):
-        return (
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-        )
+    default_optimizer = ("Adam", {"learning_rate": 1e-4, "beta_1": 0.5, "beta_2": 0.9})

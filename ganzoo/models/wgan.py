@@ -27,14 +27,12 @@ class WGAN(BaseGAN):
     adversarial_loss = "wasserstein"
     default_n_critic = 5
     critic_based = True
+    default_optimizer = ("RMSprop", {"learning_rate": 5e-5})
 
     def __init__(self, *args, clip_value=0.01, **kwargs):
         super().__init__(*args, **kwargs)
         self.clip_value = float(clip_value)
         self.clip = ClipConstraint(clip_value)
-
-    def default_optimizers(self):
-        return keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)
 
     def after_discriminator_step(self):
         for variable in self.discriminator.trainable_variables:

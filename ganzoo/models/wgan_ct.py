@@ -34,10 +34,11 @@ class WGANCT(WGANGP):
         self.ct_margin = float(ct_margin)
 
     @classmethod
-    def default_discriminator(cls, data_shape, num_classes, **options):
-        if len(data_shape) == 1 and options.get("dropout") == 0.5:
-            options["dropout"] = 0.2
-        return super().default_discriminator(data_shape, num_classes, **options)
+    def network_defaults(cls, data_shape):
+        options = super().network_defaults(data_shape)
+        if len(data_shape) == 1:
+            options["dropout"] = 0.2  # 0.5 on a 2-d input drops too much of the toy critic
+        return options
 
     def discriminator_penalty(self, real, fake, labels, fake_labels, salt):
         gp = super().discriminator_penalty(real, fake, labels, fake_labels, salt)

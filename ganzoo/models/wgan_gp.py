@@ -2,7 +2,6 @@
 
 import keras
 
-from ganzoo import penalties
 from ganzoo.models.base import BaseGAN
 
 
@@ -30,24 +29,15 @@ class WGANGP(BaseGAN):
     default_n_critic = 5
     critic_based = True
     discriminator_options = {"normalization": "layer"}
+    default_optimizer = ("Adam", {"learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9})
 
     def __init__(self, *args, gp_weight=10.0, one_sided=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.gp_weight = float(gp_weight)
         self.one_sided = bool(one_sided)
 
-    def default_optimizers(self):
-        return (
-            keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-            keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-        )
-
     def discriminator_penalty(self, real, fake, labels, fake_labels, salt):
-        alpha = self._per_example_uniform(real, salt)
-        critic = lambda x: self.critic(x, labels)[0]  # noqa: E731
-        return self.gp_weight * penalties.gradient_penalty(
-            critic, real, fake, one_sided=self.one_sided, alpha=alpha
-        )
+        return self.gp_weight * self.penalty_term("wgan-gp", real, fake, labels, salt, one_sided=self.one_sided)
 
     def get_config(self):
         return {**super().get_config(), "gp_weight": self.gp_weight, "one_sided": self.one_sided}

@@ -1,0 +1,84 @@
+"""Every figure ganzoo writes: image grids, toy scatter plots over the true modes, loss curves."""
+
+import json
+import math
+import os
+
+import numpy as np
+
+from ganzoo.data import registry
+from ganzoo.data.toy import toy_modes
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no display on the machines that train
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_grid(images, path, *, columns=8):
+    """Saves images in [-1, 1], (N, H, W, C), as one PNG grid."""
+    from PIL import Image
+
+    images = np.clip((np.asarray(images) + 1.0) * 127.5, 0, 255).astype("uint8")
+    n, h, w, c = images.shape
+    rows = math.ceil(n / columns)
+    grid = np.zeros((rows * (h + 2) + 2, columns * (w + 2) + 2, c), "uint8")
+    for i, image in enumerate(images):
+        r, col = divmod(i, columns)
+        grid[2 + r * (h + 2): 2 + r * (h + 2) + h, 2 + col * (w + 2): 2 + col * (w + 2) + w] = image
+    Image.fromarray(grid[..., 0] if c == 1 else grid).save(path)
+
+
+def save_toy_plot(points, dataset, path, title=""):
+    """A scatter of 2-d samples, with the dataset's true modes marked when it has them."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, label="samples")
+    if registry.has_modes(dataset):
+        modes = toy_modes(dataset)
+        ax.scatter(modes[:, 0], modes[:, 1], s=30, marker="x", color="red", label="true modes")
+    ax.set_title(title, fontsize=9)
+    ax.set_aspect("equal")
+    ax.legend(loc="upper right", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def save_sample_figure(samples, dataset, path, title="", *, columns=8):
+    """Toy points (N, 2) as a scatter over the dataset's true modes; images (N, H, W, C) as a PNG grid."""
+    if np.ndim(samples) == 2:
+        save_toy_plot(samples, dataset, path, title)
+    else:
+        save_grid(samples, path, columns=columns)
+
+
+def save_preview(model, dataset, path, *, seed=0, title=""):
+    """The standard preview of a model: 2,500 toy points or an 8x8 image grid, for `seed`."""
+    save_sample_figure(model.generate(2500 if len(model.data_shape) == 1 else 64, seed=seed), dataset, path, title)
+
+
+def plot_losses(jsonl_path, path):
+    """One panel per logged loss of a run's `metrics.jsonl`; rolled-back non-finite steps as red lines."""
+    rows = [json.loads(line) for line in open(jsonl_path) if line.strip()] if os.path.exists(jsonl_path) else []
+    events = [r["step"] for r in rows if "event" in r]
+    rows = [r for r in rows if "event" not in r]
+    if not rows:
+        return
+    steps = [r["step"] for r in rows]
+    names = [k for k in ("d_loss", "g_loss", "penalty", "w_estimate") if all(k in r for r in rows)]
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 2.8), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        ax.plot(steps, [r[name] for r in rows])
+        for step in events:
+            ax.axvline(step, color="red", linestyle=":", linewidth=1)
+        ax.set_title(name)
+        ax.set_xlabel("generator step")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
