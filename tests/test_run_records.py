@@ -255,3 +255,24 @@ def test_evaluate_records_the_samples_each_protocol_scored():
 
     results = evaluate(ganzoo.load("wgan-gp-ring8"), "ring8", metrics=["toy"], num_samples=10_000)
     assert results["num_samples"] == {"toy": 2500}  # the toy protocol's count, not the argument
+
+
+def test_a_runs_config_json_alone_reruns_it_exactly(tmp_path):
+    import numpy as np
+
+    config = smoke("wgan-gp", deterministic=True, steps=4)
+    with config.unlocked():
+        config.model.gp_weight = 5.0  # a non-default value must travel through the file too
+    training.train_and_evaluate(config, str(tmp_path / "first"))
+    recorded = json.load(open(tmp_path / "first" / "config.json"))
+    # what ran, spelled out: the variant's options and both optimizers with every argument
+    assert recorded["model"]["n_critic"] == 5 and recorded["model"]["gp_weight"] == 5.0
+    assert recorded["d_optimizer"]["class_name"] == "Adam" and recorded["d_optimizer"]["beta_2"] == 0.9
+    assert recorded["mixed_precision"] == "float32" and recorded["steps_per_execution"] == 1
+    again = configs.load(str(tmp_path / "first" / "config.json"))
+    training.train_and_evaluate(again, str(tmp_path / "second"))
+    first = ganzoo.load_model(tmp_path / "first" / "checkpoints" / "step_0000004.keras")
+    second = ganzoo.load_model(tmp_path / "second" / "checkpoints" / "step_0000004.keras")
+    for a, b in zip(first.weights, second.weights):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert json.load(open(tmp_path / "second" / "config.json")) == recorded
