@@ -35,7 +35,7 @@ def json_config_argv(argv):
     loads Python config files, and that one reads the JSON."""
     out, rewrite_next = [], False
     for arg in argv:
-        if rewrite_next or (arg.startswith("--config=") and arg.endswith(".json")):
+        if (rewrite_next or arg.startswith("--config=")) and arg.endswith(".json"):
             path = arg if rewrite_next else arg[len("--config="):]
             arg = f"--config={rerun_config.__file__}:{path}"
             if rewrite_next:

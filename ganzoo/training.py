@@ -70,7 +70,7 @@ def _train(config, workdir, callbacks):
     # Every check reads only: a refused invocation leaves the workdir as it found it.
     workdir_lib.check_not_in_use(workdir)
     workdir_lib.check_same_run(config, workdir_lib.recorded_config(workdir), workdir)
-    model, dataset, data_shape, start_step = _prepare(config, workdir, strategy)
+    model, dataset, data_shape, start_step, unreadable = _prepare(config, workdir, strategy)
     jsonl_path = os.path.join(workdir, "metrics.jsonl")
     retries = 0
     lr_factor = 1.0
@@ -79,9 +79,10 @@ def _train(config, workdir, callbacks):
             os.remove(stale)  # a write interrupted by a kill
         os.makedirs(os.path.join(workdir, "samples"), exist_ok=True)
         writer = tf.summary.create_file_writer(os.path.join(workdir, "tensorboard")) if config.tensorboard else None
+        _move_unreadable_aside(unreadable)
+        _write_resolved_config(config, model, os.path.join(workdir, "config.json"))  # what ran, before any retry
         while True:
             _truncate_jsonl(jsonl_path, start_step)
-            _write_resolved_config(config, model, os.path.join(workdir, "config.json"))
             monitor = _Monitor(model, config, workdir, start_step, jsonl_path, writer)
             remaining = config.steps - start_step
             if remaining > 0:
@@ -107,8 +108,9 @@ def _train(config, workdir, callbacks):
                 "message": (f"Non-finite {names} at step {step}: back to {back_to}, "
                             f"retry {retries}/{config.max_nonfinite_retries} with learning rates x{lr_factor:g}."),
             })
-            model, dataset, data_shape, start_step = _prepare(config, workdir, strategy)
-            _scale_learning_rates(model, lr_factor)
+            model, dataset, data_shape, start_step, unreadable = _prepare(config, workdir, strategy)
+            _move_unreadable_aside(unreadable)
+            _set_learning_rates(model, config, lr_factor)
         step = monitor.last_step  # not g_optimizer.iterations: loss scaling may skip an overflowing step
         _save_samples(model, config, os.path.join(workdir, "samples.png"), step)
         plot_losses(jsonl_path, os.path.join(workdir, "losses.png"))
@@ -193,10 +195,10 @@ class _Monitor(keras.callbacks.Callback):
 # ------------------------------------------------------------------ helpers of the loop
 
 def _prepare(config, workdir, strategy):
-    """(model, dataset, data_shape, start_step): the newest readable checkpoint of this run, or a new
-    model; the data from the step it resumes at. Reads only."""
+    """(model, dataset, data_shape, start_step, unreadable checkpoints): the newest readable checkpoint
+    of this run, or a new model; the data from the step it resumes at. Reads only."""
     with strategy.scope():
-        start_step, checkpoint, model = workdir_lib.newest_readable_checkpoint(workdir)
+        start_step, checkpoint, model, unreadable = workdir_lib.newest_readable_checkpoint(workdir)
         if checkpoint:
             if config.jit_compile:
                 model.compile(model.d_optimizer, model.g_optimizer, jit_compile=True)
@@ -209,7 +211,9 @@ def _prepare(config, workdir, strategy):
             print(f"Resuming from {checkpoint} at step {start_step}.", flush=True)
         else:
             model = _build_model(config, data_shape, num_classes)
-    return model, dataset, data_shape, start_step
+            if config.init_from:  # the model fine-tuned must be the one this config trains
+                workdir_lib.check_checkpoint_matches(model, config.init_from, config, data_shape, num_classes)
+    return model, dataset, data_shape, start_step, unreadable
 
 
 def _build_model(config, data_shape, num_classes):
@@ -226,10 +230,20 @@ def _build_model(config, data_shape, num_classes):
     return model
 
 
-def _scale_learning_rates(model, factor):
-    """Both learning rates x `factor` (a retry after a non-finite loss)."""
-    for optimizer in (model.d_optimizer, model.g_optimizer):
-        optimizer.learning_rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate)) * factor
+def _set_learning_rates(model, config, factor):
+    """Both learning rates at the config's x `factor` (a retry after a non-finite loss): absolute, so
+    that retries do not compound with the reduced rate a checkpoint already holds."""
+    for optimizer, options in ((model.d_optimizer, config.d_optimizer), (model.g_optimizer, config.g_optimizer)):
+        rate = options.get("learning_rate") if options is not None else None
+        if isinstance(rate, (int, float)):
+            optimizer.learning_rate = rate * factor
+
+
+def _move_unreadable_aside(paths):
+    """Renames unreadable checkpoints to *.unreadable: kept for a post-mortem, out of resume and pruning."""
+    for path in paths:
+        os.replace(path, path + ".unreadable")
+        print(f"Moved the unreadable {path} to {path}.unreadable.", flush=True)
 
 
 def _write_resolved_config(config, model, path):

@@ -63,17 +63,19 @@ def check_checkpoint_matches(model, checkpoint, config, data_shape, num_classes)
 
 
 def newest_readable_checkpoint(workdir, log=print):
-    """(step, path, model) of the newest checkpoint that loads, or (0, None, None).
+    """(step, path, model, [unreadable newer paths]) of the newest checkpoint that loads, or (0, None, None, [...]).
 
     An unreadable one (truncated, CRC error) is skipped with a message: at most one
     checkpoint interval is lost.
     """
+    unreadable = []
     for step, path in reversed(checkpoints(workdir)):
         try:
-            return step, path, load_model(path)
+            return step, path, load_model(path), unreadable
         except LoadError as error:
             log(f"Checkpoint {path} cannot be read ({error}); falling back to the one before it.")
-    return 0, None, None
+            unreadable.append(path)
+    return 0, None, None, unreadable
 
 
 def check_not_in_use(workdir):
@@ -112,9 +114,21 @@ def claim(workdir):
 
 
 def _acquire(path):
+    # the lock appears whole or not at all: written to a private file, then hard-linked into place
+    # (link fails when the lock exists), so no reader ever sees it empty
+    mine = f"{path}.{os.getpid()}"
+    with open(mine, "w") as f:
+        json.dump({"pid": os.getpid(), "host": socket.gethostname()}, f)
+    try:
+        _link_lock(mine, path)
+    finally:
+        os.remove(mine)
+
+
+def _link_lock(mine, path):
     for _ in range(2):
         try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            os.link(mine, path)
         except FileExistsError:
             holder = _read_lock(path)
             if _alive(holder):
@@ -124,8 +138,6 @@ def _acquire(path):
             with contextlib.suppress(FileNotFoundError):  # stale: its process is gone
                 os.remove(path)
             continue
-        with os.fdopen(descriptor, "w") as f:
-            json.dump({"pid": os.getpid(), "host": socket.gethostname()}, f)
         return
     raise WorkdirError(f"Could not take the lock {path}: another process took it at the same moment.")
 
@@ -140,6 +152,8 @@ def _read_lock(path):
 
 def _alive(holder):
     pid = holder.get("pid")
+    if pid == os.getpid() and holder.get("host") == socket.gethostname():
+        return False  # our own pid: left by an earlier life of this pid (a restarted container's PID 1)
     if not isinstance(pid, int) or holder.get("host") != socket.gethostname():
         return isinstance(pid, int)  # another host's lock: assume it is live (we cannot check)
     try:

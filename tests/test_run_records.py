@@ -276,3 +276,43 @@ def test_a_runs_config_json_alone_reruns_it_exactly(tmp_path):
     for a, b in zip(first.weights, second.weights):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     assert json.load(open(tmp_path / "second" / "config.json")) == recorded
+
+
+def test_retries_lower_the_configs_rates_without_compounding(tmp_path):
+    import numpy as np
+    from test_training import InjectNonFinite
+
+    config = smoke(steps=6, checkpoint_every=2, max_nonfinite_retries=3)
+    # step 5 fails, then (resumed from step 4) step 5 fails again: two retries, rates x0.25 of the config's
+    training.train_and_evaluate(config, str(tmp_path), callbacks=[InjectNonFinite([5, 6])])
+    model = ganzoo.load_model(tmp_path / "checkpoints" / "step_0000006.keras")
+    for optimizer in (model.d_optimizer, model.g_optimizer):
+        np.testing.assert_allclose(float(np.asarray(optimizer.learning_rate)), 0.25e-3, rtol=1e-6)
+    # config.json keeps what was asked for, not the reduced rates
+    assert json.load(open(tmp_path / "config.json"))["d_optimizer"]["learning_rate"] == 1e-3
+
+
+def test_iter_generate_never_leaves_ema_weights_in_place():
+    import numpy as np
+
+    model = ganzoo.models.build("nsgan", (2,), latent_dim=4, generator_widths=(8,), discriminator_widths=(8,),
+                                ema_decay=0.9, seed=0)
+    model.compile()
+    model.fit(ganzoo.data.toy_dataset("ring8", batch_size=16, seed=0), steps_per_epoch=3, verbose=0)
+    raw = [np.array(v) for v in model.generator.trainable_variables]
+    first, second = model.iter_generate(20, seed=0, batch_size=5), model.iter_generate(20, seed=1, batch_size=5)
+    next(first), next(second), next(first)  # two open at once, both abandoned half-way
+    del first, second
+    for a, b in zip(raw, model.generator.trainable_variables):
+        np.testing.assert_array_equal(a, np.array(b))
+    with pytest.raises(ValueError, match="int >= 0"):
+        model.iter_generate(-3)  # checked at the call, not at the first next()
+
+
+def test_a_json_config_is_rerouted_in_both_flag_forms():
+    from ganzoo import rerun_config, train
+
+    assert train.json_config_argv(["x", "--config=run/config.json"]) == ["x", f"--config={rerun_config.__file__}:run/config.json"]
+    assert train.json_config_argv(["x", "--config", "run/config.json"]) == ["x", f"--config={rerun_config.__file__}:run/config.json"]
+    assert train.json_config_argv(["x", "--config", "zoo_configs/zoo.py:gan,ring8"]) == [
+        "x", "--config", "zoo_configs/zoo.py:gan,ring8"]

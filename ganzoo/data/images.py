@@ -105,11 +105,14 @@ def probe_all(path, names, encoded):
             shapes = list(pool.map(_probe, names, encoded, chunksize=256))
         except DataError as error:
             raise DataError(f"{path!r}: {error}; fix or remove that file.") from None
-    os.makedirs(os.path.dirname(cache), exist_ok=True)
-    partial = f"{cache}.{os.getpid()}.tmp"
-    with open(partial, "w") as f:
-        json.dump(shapes, f)
-    os.replace(partial, cache)
+    try:  # a cache that cannot be written only costs the next run the same check
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        partial = f"{cache}.{os.getpid()}.tmp"
+        with open(partial, "w") as f:
+            json.dump(shapes, f)
+        os.replace(partial, cache)
+    except OSError:
+        pass
     return shapes
 
 

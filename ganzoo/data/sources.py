@@ -96,6 +96,8 @@ def _check_tfds_reachable(name, data_dir):
     cache = data_dir or os.environ.get("TFDS_DATA_DIR") or os.path.expanduser("~/tensorflow_datasets")
     if os.path.isdir(os.path.join(cache, name)):
         return  # prepared before: no download needed
+    if any(os.environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return  # through a proxy a direct connection says nothing
     try:
         socket.create_connection(TFDS_HOST, timeout=3).close()
     except OSError:

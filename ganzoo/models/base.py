@@ -528,12 +528,18 @@ class BaseGAN(keras.Model):
             self._sample_fn = tf.function(
                 lambda z, y: self.generate_batch(z, y, training=False), reduce_retracing=True
             )
-        with self._ema_weights():
-            for start in range(0, n, batch_size):
-                count = min(batch_size, n - start)
-                z = rng.standard_normal((count, self.latent_dim)).astype("float32")
-                y = None if labels is None else labels[start:start + count]
-                yield start, np.asarray(self._sample_fn(z, y)).astype("float32")
+        return self._batches(n, rng, labels, batch_size)
+
+    def _batches(self, n, rng, labels, batch_size):
+        for start in range(0, n, batch_size):
+            count = min(batch_size, n - start)
+            z = rng.standard_normal((count, self.latent_dim)).astype("float32")
+            y = None if labels is None else labels[start:start + count]
+            # the EMA weights are swapped in per batch, never across a yield: a paused or abandoned
+            # iterator (or two at once) leaves the generator's own weights in place
+            with self._ema_weights():
+                samples = np.asarray(self._sample_fn(z, y)).astype("float32")
+            yield start, samples
 
     @staticmethod
     def _check_count(n):
