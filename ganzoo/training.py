@@ -28,6 +28,7 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
+from tensorflow.python.framework import config as tf_config  # no public is_/disable_op_determinism
 
 from ganzoo import configs as configs_lib
 from ganzoo import models
@@ -52,11 +53,15 @@ def train_and_evaluate(config, workdir, *, callbacks=()):
     """
     configs_lib.check(config)
     policy = keras.config.dtype_policy()
+    deterministic = tf_config.is_op_determinism_enabled()
     keras.config.set_dtype_policy(config.mixed_precision)
     try:
         return _train(config, workdir, callbacks)
     finally:
+        # both are process-wide: a deterministic run must not leave XLA disabled for the next one
         keras.config.set_dtype_policy(policy)
+        if not deterministic:
+            tf_config.disable_op_determinism()
 
 
 def _train(config, workdir, callbacks):

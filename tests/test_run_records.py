@@ -276,6 +276,10 @@ def test_a_runs_config_json_alone_reruns_it_exactly(tmp_path):
     for a, b in zip(first.weights, second.weights):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     assert json.load(open(tmp_path / "second" / "config.json")) == recorded
+    # op determinism is process-wide (and disables XLA): the runs leave it as they found it
+    from tensorflow.python.framework import config as tf_config
+
+    assert not tf_config.is_op_determinism_enabled()
 
 
 def test_retries_lower_the_configs_rates_without_compounding(tmp_path):
