@@ -80,11 +80,10 @@ def newest_readable_checkpoint(workdir, log=print):
 
 def check_not_in_use(workdir):
     """Raises at once when a live process holds `workdir`'s lock (reads only)."""
-    holder = _read_lock(os.path.join(workdir, LOCK_FILE))
+    path = os.path.join(workdir, LOCK_FILE)
+    holder = _read_lock(path)
     if holder and _alive(holder):
-        raise WorkdirError(f"{workdir!r} is being trained by process {holder['pid']} on {holder['host']} "
-                           f"(lock {os.path.join(workdir, LOCK_FILE)}); wait for it to finish, stop it, or use "
-                           "another --workdir.")
+        raise _in_use(path, holder)
 
 
 @contextlib.contextmanager
@@ -132,14 +131,17 @@ def _link_lock(mine, path):
         except FileExistsError:
             holder = _read_lock(path)
             if _alive(holder):
-                raise WorkdirError(
-                    f"{os.path.dirname(path)!r} is being trained by process {holder['pid']} on {holder['host']} "
-                    f"(lock {path}); wait for it to finish, stop it, or use another --workdir.") from None
+                raise _in_use(path, holder) from None
             with contextlib.suppress(FileNotFoundError):  # stale: its process is gone
                 os.remove(path)
             continue
         return
     raise WorkdirError(f"Could not take the lock {path}: another process took it at the same moment.")
+
+
+def _in_use(path, holder):
+    return WorkdirError(f"{os.path.dirname(path)!r} is being trained by process {holder['pid']} on {holder['host']} "
+                        f"(lock {path}); wait for it to finish, stop it, or use another --workdir.")
 
 
 def _read_lock(path):
