@@ -142,6 +142,7 @@ class _Monitor(keras.callbacks.Callback):
         self.start = time.time()
         self.timed = (None, None)  # (step, time) after the first step, which includes tracing
         self.evaluator = None
+        self.eval_seconds = 0.0  # in-training evaluation, so that time to quality can leave it out
 
     def steps_per_second(self):
         step, started = self.timed
@@ -169,7 +170,11 @@ class _Monitor(keras.callbacks.Callback):
             if config.eval_every and step % config.eval_every == 0:
                 self.evaluator = self.evaluator or InTrainingEvaluator(
                     config.dataset, data_dir=config.data_dir, num_samples=config.eval_samples, seed=config.seed)
+                # seconds - eval_seconds: the run's time without the evaluations before this one
+                values["eval_seconds"] = round(self.eval_seconds, 2)
+                started = time.time()
                 values.update(self.evaluator(self.gan))
+                self.eval_seconds += time.time() - started
             values.update(step=step, seconds=round(now - self.start, 2))
             with open(self.jsonl_path, "a") as f:
                 f.write(json.dumps(values) + "\n")
@@ -180,7 +185,7 @@ class _Monitor(keras.callbacks.Callback):
             if self.writer is not None:
                 with self.writer.as_default(step=step):
                     for name, value in values.items():
-                        if name not in ("step", "seconds"):
+                        if name not in ("step", "seconds", "eval_seconds"):
                             tf.summary.scalar(name, value)
         if step % config.sample_every == 0:
             path = os.path.join(self.workdir, "samples", f"step_{step:07d}.png")

@@ -342,15 +342,23 @@ class BaseGAN(keras.Model):
     # ---------------------------------------------------------------- critics
 
     def critic(self, x, labels=None, training=True):
-        """Discriminator outputs as `(logits, features)` (features may be None)."""
+        """Discriminator outputs as float32 `(logits, features)` (features may be None).
+
+        Under a mixed policy the networks compute in bfloat16 (or float16)
+        and everything after them in float32: losses, energies, margins,
+        the consistency and pull-away terms, penalty norms. bfloat16 keeps 8
+        significant bits, so a mean of softplus(logits) in bfloat16 would
+        round away differences of 0.4 % between steps.
+        """
         inputs = x if self.num_classes is None else [x, labels]
         outputs = self.discriminator(inputs, training=training)
         if isinstance(outputs, (list, tuple)):
-            return outputs[0], outputs[1]
-        return outputs, None
+            return _float32(outputs[0]), _float32(outputs[1])
+        return _float32(outputs), None
 
     def generate_batch(self, z, labels=None, training=True):
-        return self.generator(z if self.num_classes is None else [z, labels], training=training)
+        """Generator samples as float32: instance noise, interpolation and margins are float32 maths."""
+        return _float32(self.generator(z if self.num_classes is None else [z, labels], training=training))
 
     # ------------------------------------------------------------ variant API
 
@@ -562,3 +570,7 @@ class BaseGAN(keras.Model):
         finally:
             for v, value in zip(variables, saved):
                 v.assign(value)
+
+
+def _float32(x):
+    return x if x is None or x.dtype == tf.float32 else tf.cast(x, tf.float32)
