@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from ganzoo import constraints, data, losses, models, networks, penalties  # noqa: E402
+from ganzoo import constraints, data, layers, losses, models, networks, penalties  # noqa: E402
 from ganzoo import presets  # noqa: E402
 from ganzoo.saving import LoadError, load_model  # noqa: E402
 

@@ -19,13 +19,19 @@ arXiv:1802.05637): logits = psi(phi(x)) + <embed(y), phi(x)>.
 import keras
 from keras import layers
 
+from ganzoo.layers import SpectralConv2D, SpectralDense
+
 # generator / discriminator widths per image size: (start size, G widths, D widths)
 DCGAN_SPECS = {
     28: (7, (256, 128), (64, 128)),
     32: (4, (512, 256, 128), (64, 128, 256)),
     64: (4, (512, 256, 128, 64), (64, 128, 256, 512)),
 }
-NORMALIZATIONS = ("batch", "layer", "spectral", "none")
+# "spectral": Miyato et al.'s W / sigma(W) with the gradient through sigma (`ganzoo.layers`);
+# "spectral_keras": keras.layers.SpectralNormalization, which overwrites the kernel and passes no
+# gradient through sigma (kept to compare the two).
+NORMALIZATIONS = ("batch", "layer", "spectral", "spectral_keras", "none")
+SPECTRAL = ("spectral", "spectral_keras")
 
 
 def check_data_shape(data_shape):
@@ -66,8 +72,7 @@ def _discriminator_tail(inputs, features, num_classes, spectral, return_features
     Output layers here and in the generators compute in float32, so logits,
     losses and penalties stay float32 under a mixed-precision policy.
     """
-    dense = layers.Dense(1, name="logits", dtype="float32")
-    logits = (keras.layers.SpectralNormalization(dense) if spectral else dense)(features)
+    logits = _maybe_spectral(layers.Dense(1, name="logits", dtype="float32"), spectral)(features)
     if num_classes:
         y = _labels_input()
         inputs = [inputs, y]
@@ -79,7 +84,17 @@ def _discriminator_tail(inputs, features, num_classes, spectral, return_features
 
 
 def _maybe_spectral(layer, spectral):
-    return keras.layers.SpectralNormalization(layer) if spectral else layer
+    """`layer` as is (spectral None/False), wrapped in Keras' layer ("spectral_keras"), or as ganzoo's."""
+    if spectral == "spectral_keras":
+        return keras.layers.SpectralNormalization(layer)
+    if not spectral:
+        return layer
+    config = layer.get_config()
+    common = {"name": config["name"], "dtype": config["dtype"], "use_bias": config["use_bias"]}
+    if isinstance(layer, layers.Conv2D):
+        return SpectralConv2D(config["filters"], config["kernel_size"], strides=config["strides"],
+                              padding=config["padding"], **common)
+    return SpectralDense(config["units"], **common)
 
 
 def _mlp_widths(units, depth, widths):
@@ -104,7 +119,7 @@ def mlp_discriminator(
 ):
     """MLP critic for toy data: `depth` x Dense(units, ReLU) (or one layer per `widths`), linear output."""
     _check_normalization(normalization)
-    spectral = normalization == "spectral"
+    spectral = normalization if normalization in SPECTRAL else None
     x = keras.Input(shape=(data_dim,), name="inputs")
     h = x
     for i, width in enumerate(_mlp_widths(units, depth, widths)):
@@ -162,7 +177,7 @@ def dcgan_discriminator(
             `DCGAN_SPECS[size][2]`, e.g. (64, 128) at 28 px).
     """
     _check_normalization(normalization)
-    spectral = normalization == "spectral"
+    spectral = normalization if normalization in SPECTRAL else None
     widths = _dcgan_widths(widths, DCGAN_SPECS[data_shape[0]][2])
     x = keras.Input(shape=tuple(data_shape), name="inputs")
     h = x
