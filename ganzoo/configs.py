@@ -89,7 +89,9 @@ def base_config(variant, dataset, arg=None):
     config.tpu = config_dict.placeholder(str)  # TPU address for strategy=tpu (None: the local TPU)
     config.mixed_precision = "float32"  # float32 | mixed_float16 | mixed_bfloat16
     config.jit_compile = False  # XLA; measured no gain on CPU
-    config.steps_per_execution = 1  # train steps per call of the compiled function
+    # Train steps per call of the compiled function: fewer Python round trips for small, fast steps.
+    # steps and every *_every must be multiples of it; the RNG stream, and so the run, is the same.
+    config.steps_per_execution = 1
     # A NaN/Inf loss: the step is never kept; "retry" restores the last good
     # checkpoint and lowers both learning rates by nonfinite_lr_factor (at most
     # max_nonfinite_retries times), "stop" ends the run with a message.
@@ -228,9 +230,17 @@ def check(config):
     if config.latent_dim < 1 or config.max_nonfinite_retries < 0 or config.eval_samples < 1:
         raise ValueError("config.latent_dim and config.eval_samples must be >= 1 and config.max_nonfinite_retries "
                          f">= 0; got {config.latent_dim}, {config.eval_samples}, {config.max_nonfinite_retries}.")
-    if config.steps_per_execution != 1:
-        raise ValueError(f"config.steps_per_execution={config.steps_per_execution}: ganzoo-train runs one step per "
-                         "call for now (its callbacks log, checkpoint and roll back per step); set it to 1.")
+    if config.steps_per_execution < 1:
+        raise ValueError(f"config.steps_per_execution must be >= 1, got {config.steps_per_execution}.")
+    if config.steps_per_execution > 1:
+        # ganzoo-train logs, samples, evaluates, checkpoints and checks for NaN between calls only
+        k = config.steps_per_execution
+        off = [key for key in ("steps", "log_every", "sample_every", "checkpoint_every", "eval_every")
+               if config[key] % k]
+        if off:
+            raise ValueError(f"config.steps_per_execution={k}: {', '.join(f'config.{key}={config[key]}' for key in off)} "
+                             f"must be multiple{'s' if len(off) > 1 else ''} of it (the run logs, checkpoints and "
+                             "checks for non-finite losses between calls only).")
     if config.eval_every and config.eval_every % config.log_every:
         raise ValueError(f"config.eval_every must be a multiple of config.log_every; got eval_every="
                          f"{config.eval_every}, log_every={config.log_every}.")

@@ -98,9 +98,12 @@ def _train(config, workdir, callbacks):
             step, names = monitor.nonfinite
             good = latest_checkpoint(workdir)[0]
             back_to = f"step {good}" if good else "the initial weights (no checkpoint yet)"
+            where = f"step {step}" if config.steps_per_execution == 1 else (
+                f"step {step} (one of steps {step - config.steps_per_execution + 1}-{step}: "
+                f"{config.steps_per_execution} steps per execution)")
             if config.on_nonfinite == "stop" or retries >= config.max_nonfinite_retries:
                 reason = "on_nonfinite='stop'" if config.on_nonfinite == "stop" else f"{retries} retries used"
-                message = (f"Non-finite {names} at step {step}; stopping ({reason}). " + (
+                message = (f"Non-finite {names} at {where}; stopping ({reason}). " + (
                     f"The last good checkpoint is step {good} in {workdir}/checkpoints." if good else
                     "No checkpoint was written yet: a rerun starts again from the initial weights."))
                 _log_event(jsonl_path, {"step": step, "event": "non_finite_stop", "metrics": names, "message": message})
@@ -110,7 +113,7 @@ def _train(config, workdir, callbacks):
             _log_event(jsonl_path, {
                 "step": step, "event": "non_finite_retry", "metrics": names, "retry": retries,
                 "learning_rate_factor": lr_factor,
-                "message": (f"Non-finite {names} at step {step}: back to {back_to}, "
+                "message": (f"Non-finite {names} at {where}: back to {back_to}, "
                             f"retry {retries}/{config.max_nonfinite_retries} with learning rates x{lr_factor:g}."),
             })
             model, dataset, data_shape, start_step, unreadable = _prepare(config, workdir, strategy)
@@ -152,6 +155,9 @@ class _Monitor(keras.callbacks.Callback):
         return round((last - step) / (self._last_time - started), 3)
 
     def on_train_batch_end(self, batch, logs=None):
+        # Called after every call of the compiled step: `batch` is the last of its
+        # steps_per_execution steps, and the logs are means since the last reset,
+        # so a NaN in any step of the call shows here.
         config = self.config
         step = self.start_step + batch + 1
         now = time.time()
@@ -209,9 +215,10 @@ def _prepare(config, workdir, strategy):
     of this run, or a new model; the data from the step it resumes at. Reads only."""
     with strategy.scope():
         start_step, checkpoint, model, unreadable = workdir_lib.newest_readable_checkpoint(workdir)
-        if checkpoint:
-            if config.jit_compile:
-                model.compile(model.d_optimizer, model.g_optimizer, jit_compile=True)
+        if checkpoint and (config.jit_compile or config.steps_per_execution > 1):
+            # how the step runs is not saved with the model: the config says
+            model.compile(model.d_optimizer, model.g_optimizer, jit_compile=bool(config.jit_compile),
+                          steps_per_execution=config.steps_per_execution)
         dataset, data_shape, num_classes = make_dataset(
             config.dataset, config.batch_size, data_dir=config.data_dir,
             conditional=config.conditional, seed=config.seed, skip_batches=start_step,
@@ -231,12 +238,16 @@ def _build_model(config, data_shape, num_classes):
         model = load_model(resolve_model_path(config.init_from))
         if tuple(model.data_shape) != tuple(data_shape):
             raise ValueError(f"init_from model makes {model.data_shape} samples but the data is {data_shape}.")
+        if config.jit_compile or config.steps_per_execution > 1:
+            model.compile(model.d_optimizer, model.g_optimizer, jit_compile=bool(config.jit_compile),
+                          steps_per_execution=config.steps_per_execution)
         return model
     keras.utils.set_random_seed(config.seed)  # the initial weights are a function of the seed
     model = models.build(config.variant, data_shape, latent_dim=config.latent_dim, num_classes=num_classes,
                          seed=config.seed, **config.model.to_dict())
     model.compile(configs_lib.optimizer_from_config(config.d_optimizer),
-                  configs_lib.optimizer_from_config(config.g_optimizer), jit_compile=bool(config.jit_compile))
+                  configs_lib.optimizer_from_config(config.g_optimizer), jit_compile=bool(config.jit_compile),
+                  steps_per_execution=config.steps_per_execution)
     return model
 
 
