@@ -49,8 +49,21 @@ SAME_ALGORITHM = {"wgan-gp", "nsgan"}
 NETS = {
     "dcgan28": {"data_shape": [28, 28, 1], "batch": 64, "steps": 20, "quick_steps": 3},
     "toy": {"data_shape": [2], "batch": 128, "steps": 200, "quick_steps": 30},
+    # the shipped presets' nets (ganzoo.configs.SMALL_NETS, SMALL_LATENT)
+    "small28": {"data_shape": [28, 28, 1], "batch": 64, "steps": 40, "quick_steps": 5, "latent_dim": 64,
+                "generator_widths": [64, 32], "discriminator_widths": [32, 64]},
+    "toy256": {"data_shape": [2], "batch": 128, "steps": 200, "quick_steps": 30,
+               "generator_widths": [256, 256, 256], "discriminator_widths": [256, 256, 256]},
 }
+NET_OPTIONS = ("latent_dim", "generator_widths", "discriminator_widths")
+# --precisions: "float32", and "bfloat16" = Keras' mixed_bfloat16 policy / torch.autocast("cpu", torch.bfloat16)
+PRECISIONS = ("float32", "bfloat16")
 FRAMEWORKS = ["ganzoo", "keras", "torch"]
+
+
+def worker_key(framework, precision):
+    """'ganzoo', 'keras', 'torch' for float32 (the keys of every earlier report); '<framework>_bf16' for bfloat16."""
+    return framework if precision == "float32" else f"{framework}_bf16"
 SAMPLES = 1000
 DATA_BATCHES = 16  # distinct in-memory batches, cycled
 PAUSE_S = 1.0  # idle time before each measurement
@@ -139,6 +152,16 @@ def traced_flops(train_step, spec):
     return sum(op_flops(op) for op in live_ops(graph))
 
 
+def net_options(spec):
+    return {k: (tuple(v) if isinstance(v, list) else v) for k, v in spec.items() if k in NET_OPTIONS}
+
+
+def _set_precision(spec):
+    import keras
+
+    keras.config.set_dtype_policy("mixed_bfloat16" if spec.get("precision") == "bfloat16" else "float32")
+
+
 class _KerasFitRunner:
     """Trains `self.model` (a keras.Model with its own train_step) with `fit` on the in-memory batches."""
 
@@ -188,7 +211,8 @@ class GanzooRunner(_KerasFitRunner):
         import ganzoo
         from ganzoo.models.base import BaseGAN
 
-        model = ganzoo.models.build(spec["variant"], spec["data_shape"], seed=0)
+        _set_precision(spec)
+        model = ganzoo.models.build(spec["variant"], spec["data_shape"], seed=0, **net_options(spec))
         model.compile()
         super().__init__(spec, model)
         # read from the built critic: toy critics drop the variant's batch norm
@@ -214,7 +238,10 @@ class KerasRunner(_KerasFitRunner):
     def __init__(self, spec):
         from baselines import keras_variants
 
-        super().__init__(spec, keras_variants.build(spec["variant"], spec["data_shape"], latent_dim=spec["latent_dim"]))
+        _set_precision(spec)
+        options = {k: v for k, v in net_options(spec).items() if k != "latent_dim"}
+        super().__init__(spec, keras_variants.build(spec["variant"], spec["data_shape"], latent_dim=spec["latent_dim"],
+                                                    **options))
 
     def sample(self, n):
         import numpy as np
@@ -228,22 +255,34 @@ class TorchRunner:
         import torch
         from baselines import torch_wgan_gp
 
+        options = {k: v for k, v in net_options(spec).items() if k != "latent_dim"}
         self.model = torch_wgan_gp.build(
             spec["baseline"], spec["data_shape"], latent_dim=spec["latent_dim"],
-            n_critic=spec["n_critic"], normalization=spec["normalization"],
+            n_critic=spec["n_critic"], normalization=spec["normalization"], **options,
         )
+        # bfloat16: autocast, as PyTorch's CPU mixed precision is used (weights and optimizer float32)
+        self.autocast = spec.get("precision") == "bfloat16"
         data = torch.from_numpy(make_data(spec))
         self.batches = data.permute(0, 1, 4, 2, 3).contiguous() if data.dim() == 5 else data  # NHWC -> NCHW
         self.next_batch = 0
         self.info = {}
 
+    def _context(self):
+        import contextlib
+
+        import torch
+
+        return torch.autocast("cpu", dtype=torch.bfloat16) if self.autocast else contextlib.nullcontext()
+
     def train(self, steps):
         for _ in range(steps):
-            self.model.train_step(self.batches[self.next_batch % DATA_BATCHES])
+            with self._context():
+                self.model.train_step(self.batches[self.next_batch % DATA_BATCHES])
             self.next_batch += 1
 
     def sample(self, n):
-        self.model.sample(n)
+        with self._context():
+            self.model.sample(n)
 
     def flops_per_step(self):
         return None  # baseline_keras' count is used where the algorithm is the same (wgan-gp, nsgan)
@@ -344,26 +383,31 @@ def stats(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
 
 
-def run_case(variant, net, steps, repeats, torch_skip):
-    """Measures one (variant, net) in fresh workers; returns its results entry and the torch skip reason."""
+def run_case(variant, net, steps, repeats, torch_skip, precisions=("float32",)):
+    """Measures one (variant, net) in fresh workers, a worker per framework and precision (all
+    interleaved); returns its results entry and the torch skip reason."""
     batch = NETS[net]["batch"]
-    spec = {"variant": variant, "net": net, "data_shape": NETS[net]["data_shape"], "batch": batch, "steps": steps}
+    spec = {"variant": variant, "net": net, "data_shape": NETS[net]["data_shape"], "batch": batch, "steps": steps,
+            **{k: NETS[net][k] for k in NET_OPTIONS if k in NETS[net]}}
     workers = {}
-    ganzoo = Worker({**spec, "framework": "ganzoo"})
-    if "error" in ganzoo.ready:
-        raise RuntimeError(f"ganzoo worker for {variant}/{net} failed: {ganzoo.ready['error']}")
-    workers["ganzoo"] = ganzoo
-    info = {key: ganzoo.ready[key] for key in ("n_critic", "latent_dim", "normalization", "baseline")}
-    for framework in ("keras", "torch"):
-        if framework == "torch" and torch_skip:
-            continue
-        candidate = Worker({**spec, **info, "framework": framework})
-        if "error" in candidate.ready:
-            print(f"  skipping baseline_{framework}: {candidate.ready['error'].strip()}", flush=True)
-            if framework == "torch" and candidate.ready["error"].startswith("import failed"):
-                torch_skip = candidate.ready["error"]
-            continue
-        workers[framework] = candidate
+    info = None
+    for precision in precisions:
+        ganzoo = Worker({**spec, "framework": "ganzoo", "precision": precision})
+        if "error" in ganzoo.ready:
+            raise RuntimeError(f"ganzoo {precision} worker for {variant}/{net} failed: {ganzoo.ready['error']}")
+        workers[worker_key("ganzoo", precision)] = ganzoo
+        info = info or {key: ganzoo.ready[key] for key in ("n_critic", "latent_dim", "normalization", "baseline")}
+    for precision in precisions:
+        for framework in ("keras", "torch"):
+            if framework == "torch" and torch_skip:
+                continue
+            candidate = Worker({**spec, **info, "framework": framework, "precision": precision})
+            if "error" in candidate.ready:
+                print(f"  skipping baseline_{framework} {precision}: {candidate.ready['error'].strip()}", flush=True)
+                if framework == "torch" and candidate.ready["error"].startswith("import failed"):
+                    torch_skip = candidate.ready["error"]
+                continue
+            workers[worker_key(framework, precision)] = candidate
 
     seconds = {f: [] for f in workers}
     sample_seconds = {f: [] for f in workers}
@@ -385,8 +429,9 @@ def run_case(variant, net, steps, repeats, torch_skip):
     for framework, w in workers.items():
         steps_per_s = [steps / s for s in seconds[framework]]
         flops = finished[framework]["flops_per_step"]
-        if flops is None and "keras" in finished and variant in SAME_ALGORITHM:
-            flops = finished["keras"]["flops_per_step"]
+        keras_key = "keras_bf16" if framework.endswith("_bf16") else "keras"
+        if flops is None and keras_key in finished and variant in SAME_ALGORITHM:
+            flops = finished[keras_key]["flops_per_step"]
         results[framework] = {
             "steps_per_s": stats(steps_per_s),
             "images_per_s": stats([batch * info["n_critic"] * r for r in steps_per_s]),
@@ -400,11 +445,13 @@ def run_case(variant, net, steps, repeats, torch_skip):
         }
     # ganzoo speed / baseline speed, paired within each repeat
     ratios = {
-        f"ganzoo/{framework}": {**stats([b / g for b, g in zip(seconds[framework], seconds["ganzoo"])]),
+        f"{mine}/{framework}": {**stats([b / g for b, g in zip(seconds[framework], seconds[mine])]),
                                 # fastest repeat against fastest repeat: the code's cost with the
                                 # machine's slow spells (see BENCHMARKS.md) taken out of both
-                                "best": min(seconds[framework]) / min(seconds["ganzoo"])}
-        for framework in workers if framework != "ganzoo"
+                                "best": min(seconds[framework]) / min(seconds[mine])}
+        for mine in ("ganzoo", "ganzoo_bf16") if mine in workers
+        # ganzoo_bf16/ganzoo is bfloat16's speed-up; ganzoo/ganzoo_bf16 would be its inverse
+        for framework in workers if framework != mine and not (mine == "ganzoo" and framework == "ganzoo_bf16")
     }
     entry = {"variant": variant, "net": net, "batch": batch, "steps": steps, **info,
              "same_algorithm": variant in SAME_ALGORITHM, "frameworks": results, "ratios": ratios}
@@ -459,6 +506,38 @@ def machine(peak_override):
         "platform": platform.platform(),
         "python": platform.python_version(),
     }
+
+
+MATMUL_N = 2048
+
+
+def matmul_peaks():
+    """Measured GFLOP/s of a 2048 x 2048 matmul in TensorFlow, float32 and bfloat16: what the matrix units give.
+
+    Run in a fresh worker; the best of 5 timings of 10 matmuls each, after a warm-up.
+    """
+    code = f"""
+import json, time
+import tensorflow as tf
+out = {{}}
+for dtype in (tf.float32, tf.bfloat16):
+    a = tf.cast(tf.random.normal(({MATMUL_N}, {MATMUL_N})), dtype)
+    f = tf.function(lambda a: tf.matmul(a, a))
+    f(a).numpy()
+    best = 1e9
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(10):
+            r = f(a)
+        r.numpy()
+        best = min(best, (time.perf_counter() - start) / 10)
+    out[dtype.name] = 2 * {MATMUL_N} ** 3 / best / 1e9
+print(json.dumps(out))
+"""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+    return json.loads(line) if line.startswith("{") else {"error": out.stderr[-500:]}
 
 
 def loadavg():
@@ -549,6 +628,59 @@ what the variant adds (WGAN's clipping, wgan-ct's dropout passes and consistency
 autoencoder critic, ...) and is shown for scale, not as a like-for-like ratio."""
 
 
+def precision_section(results):
+    """The bfloat16 table: every framework in both precisions, the speed-ups, and the share of the measured peaks."""
+    if "bfloat16" not in results["config"].get("precisions", ()):
+        return []
+    peaks = results["machine"].get("matmul_gflops", {})
+    lines = [
+        "",
+        "## bfloat16",
+        "",
+        f"The same cases in both precisions, all six workers interleaved in one run: Keras' `mixed_bfloat16` "
+        "policy (float32 weights and optimizer, bfloat16 compute; ganzoo and baseline_keras) and "
+        "`torch.autocast(\"cpu\", dtype=torch.bfloat16)` around each PyTorch step and sampling call. "
+        f"Measured {MATMUL_N}² matmul in TensorFlow: {peaks.get('float32', float('nan')):.0f} GFLOP/s float32, "
+        f"{peaks.get('bfloat16', float('nan')):.0f} GFLOP/s bfloat16 (CPU flags: "
+        f"{', '.join(results['machine'].get('bf16_flags', [])) or 'none'}). Columns: real images/s through D, median "
+        "over repeats; ratios paired per repeat (median); 'vs faster torch' is ganzoo bf16 against the faster of "
+        "PyTorch float32 and PyTorch bf16 in each repeat; GFLOP/s share: the run's FLOPs per step x steps/s "
+        "against the measured matmul peak of its precision.",
+        "",
+        "| variant | net | ganzoo fp32 | ganzoo bf16 | bf16 / fp32 | keras fp32 | keras bf16 | torch fp32 | torch bf16 "
+        "| ganzoo bf16 vs faster torch | ganzoo fp32 GFLOP/s (% fp32 matmul) | ganzoo bf16 GFLOP/s (% bf16 matmul) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for e in results["cases"]:
+        f, r = e["frameworks"], e["ratios"]
+        if "ganzoo_bf16" not in f:
+            continue
+
+        def img(name):
+            return f"{f[name]['images_per_s']['median']:.0f}" if name in f else "n/a"
+
+        def share(name, precision):
+            g = f.get(name, {}).get("gflops_per_s")
+            if not g or precision not in peaks:
+                return "n/a"
+            return f"{g['median']:.0f} ({100 * g['median'] / peaks[precision]:.0f}%)"
+
+        torch_keys = [k for k in ("torch", "torch_bf16") if k in f]
+        if torch_keys:
+            mine = f["ganzoo_bf16"]["steps_per_s"]["values"]
+            best_torch = [max(f[k]["steps_per_s"]["values"][i] for k in torch_keys) for i in range(len(mine))]
+            vs_torch = f"{statistics.median(m / t for m, t in zip(mine, best_torch)):.2f}"
+        else:
+            vs_torch = "n/a"
+        speedup = r.get("ganzoo_bf16/ganzoo")
+        lines.append(
+            f"| {e['variant']} | {e['net']} | {img('ganzoo')} | {img('ganzoo_bf16')} | "
+            f"{'n/a' if speedup is None else format(speedup['median'], '.2f')} | {img('keras')} | {img('keras_bf16')} | "
+            f"{img('torch')} | {img('torch_bf16')} | {vs_torch} | {share('ganzoo', 'float32')} | "
+            f"{share('ganzoo_bf16', 'bfloat16')} |")
+    return lines
+
+
 def write_report(results, path, png_path, command):
     m, c = results["machine"], results["config"]
     versions = {}
@@ -603,6 +735,7 @@ def write_report(results, path, png_path, command):
             f"{'n/a' if baseline_flops is None else format(baseline_flops / 1e9, '.2f')} | "
             f"{gflops['median']:.1f} ({100 * gflops['median'] / m['peak_gflops']:.0f}%) |"
         )
+    lines += precision_section(results)
     lines += [
         "",
         f"![throughput]({rel_png})",
@@ -675,6 +808,8 @@ def main():
     parser.add_argument("--report", default=None,
                         help="markdown report path (default: BENCHMARKS.md at the repo root; --quick: <out>/BENCHMARKS.md)")
     parser.add_argument("--peak_gflops", type=float, default=None, help="override the computed fp32 peak")
+    parser.add_argument("--precisions", default="float32",
+                        help="comma-separated of float32, bfloat16 (mixed_bfloat16 in Keras, autocast in torch)")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -688,6 +823,9 @@ def main():
         unknown = sorted(set(name) - set(known))
         if unknown:
             parser.error(f"unknown {unknown}; expected some of {known}")
+    precisions = args.precisions.split(",")
+    if sorted(set(precisions) - set(PRECISIONS)):
+        parser.error(f"unknown precisions {precisions}; expected some of {PRECISIONS}")
     repeats = args.repeats or (3 if args.quick else 5)
     steps = {n: args.steps or NETS[n]["quick_steps" if args.quick else "steps"] for n in nets}
     out = args.out or os.path.join(ROOT, "benchmarks", "results", "throughput_quick" if args.quick else "throughput")
@@ -695,6 +833,10 @@ def main():
     os.makedirs(out, exist_ok=True)
 
     info = machine(args.peak_gflops)
+    info["matmul_gflops"] = matmul_peaks()
+    flags = set(lscpu().get("Flags", "").split())
+    info["bf16_flags"] = sorted(flags & {"amx_bf16", "amx_tile", "avx512_bf16"})
+    print(f"measured {MATMUL_N}^2 matmul GFLOP/s: {info['matmul_gflops']}; bf16 flags {info['bf16_flags']}", flush=True)
     print(f"{info['model_name']}: {info['cpu_count']} CPUs; fp32 peak {info['peak_formula']}", flush=True)
     load_before = loadavg()
     noisy = load_before[0] > 0.5 * info["cpu_count"]
@@ -704,7 +846,7 @@ def main():
     results = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "command": " ".join(sys.argv),
-        "config": {"repeats": repeats, "steps": steps, "samples": SAMPLES,
+        "config": {"repeats": repeats, "steps": steps, "samples": SAMPLES, "precisions": precisions,
                    "steps_desc": ", ".join(f"{steps[n]} steps ({n})" for n in nets)},
         "machine": info,
         "loadavg_before": load_before,
@@ -716,7 +858,7 @@ def main():
     torch_skip = None
     for net in nets:
         for variant in variants:
-            entry, torch_skip = run_case(variant, net, steps[net], repeats, torch_skip)
+            entry, torch_skip = run_case(variant, net, steps[net], repeats, torch_skip, precisions)
             print_case(entry, info["peak_gflops"])
             results["cases"].append(entry)
             results.update({

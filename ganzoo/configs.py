@@ -34,7 +34,10 @@ from ganzoo import models
 from ganzoo.data import registry
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where zoo_configs/ sits in a checkout
-PRECISION_POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
+PRECISION_POLICIES = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
+# CPU flags of bfloat16 matrix units: AMX tiles (Intel Sapphire Rapids and later), AVX512-BF16 dot
+# products (Intel Cooper Lake and later, AMD Zen 4 and later).
+BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16")
 # Generator steps when a dataset's budget differs from the default. cifar32:
 # CIFAR-10 train (50k); offline, data_dir = a tar or folder with
 # train/<class>/*.jpg (the shared CIFAR-10 copy is JPEG q75: say so next to any
@@ -204,7 +207,40 @@ def resolved(config, model):
     record["d_optimizer"] = optimizer_config(model.d_optimizer)
     record["g_optimizer"] = optimizer_config(model.g_optimizer)
     record["mixed_precision"] = keras.config.dtype_policy().name
+    if config.mixed_precision == "auto":  # what ran, and why: a rerun of this record runs the same policy
+        record["mixed_precision_source"] = resolve_precision("auto")[1]
     return json.loads(json.dumps(record, default=_jsonable))
+
+
+def resolve_precision(name, cpu_flags=None, has_gpu=None):
+    """(policy, source) for config.mixed_precision `name`: "auto" picks mixed_bfloat16 on a CPU-only
+    machine whose CPU has bfloat16 matrix units, float32 otherwise; any other name is taken as given.
+
+    `cpu_flags` (default: /proc/cpuinfo's) and `has_gpu` (default: TensorFlow sees a GPU) are for tests.
+    """
+    if name != "auto":
+        return name, "config"
+    if has_gpu is None:
+        import tensorflow as tf
+
+        has_gpu = bool(tf.config.list_physical_devices("GPU"))
+    if has_gpu:
+        return "float32", "auto: a GPU is present (bfloat16 by default is for CPUs with matrix units)"
+    if cpu_flags is None:
+        cpu_flags = _cpu_flags()
+    found = [flag for flag in BF16_CPU_FLAGS if flag in cpu_flags]
+    if found:
+        return "mixed_bfloat16", f"auto: the CPU has bfloat16 matrix units ({', '.join(found)})"
+    return "float32", "auto: the CPU has no bfloat16 matrix units (" + " / ".join(BF16_CPU_FLAGS) + ")"
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            line = next((line for line in f if line.startswith("flags")), "")
+    except OSError:
+        return set()
+    return set(line.split(":", 1)[-1].split())
 
 
 def check(config):

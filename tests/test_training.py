@@ -275,6 +275,29 @@ class SeesPrecisionAndXLA(keras.callbacks.Callback):
         })
 
 
+@pytest.mark.parametrize("flags,gpu,policy", [({"avx512_bf16", "avx2"}, False, "mixed_bfloat16"),
+                                               ({"amx_bf16", "amx_tile"}, False, "mixed_bfloat16"),
+                                               ({"avx2", "avx512f"}, False, "float32"),
+                                               ({"avx512_bf16"}, True, "float32")])
+def test_auto_precision_is_bfloat16_exactly_on_cpus_with_bfloat16_matrix_units(flags, gpu, policy):
+    chosen, source = configs.resolve_precision("auto", cpu_flags=flags, has_gpu=gpu)
+    assert chosen == policy and source.startswith("auto: ")
+    assert configs.resolve_precision("float32", cpu_flags=flags, has_gpu=gpu) == ("float32", "config")
+
+
+def test_an_auto_precision_run_names_the_policy_and_why_in_its_log_and_config_json(tmp_path, capfd):
+    config = load_config("zoo_configs/zoo.py:nsgan,ring8")
+    with config.unlocked():
+        config.mixed_precision = "auto"
+    training.train_and_evaluate(config, str(tmp_path))
+    policy, source = configs.resolve_precision("auto")
+    recorded = json.load(open(tmp_path / "config.json"))
+    assert recorded["mixed_precision"] == policy and recorded["mixed_precision_source"] == source
+    assert f"Precision: {policy} ({source})." in capfd.readouterr().out
+    rerun = configs.load(str(tmp_path / "config.json"))  # reruns the policy that ran, wherever it runs
+    assert rerun.mixed_precision == policy
+
+
 @pytest.mark.parametrize("overrides", [{"mixed_precision": "mixed_bfloat16"}, {"mixed_precision": "mixed_float16"},
                                        {"jit_compile": True}])
 def test_precision_and_xla_switches(overrides, tmp_path):

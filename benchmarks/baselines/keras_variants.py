@@ -191,9 +191,11 @@ class LossSensitiveGAN(KerasGAN):
         return tf.reduce_mean(tf.nn.softplus(fake_logits))
 
 
-def build(variant, data_shape, *, latent_dim):
+def build(variant, data_shape, *, latent_dim, generator_widths=None, discriminator_widths=None):
     """A compiled plain-Keras loop for `variant` on fresh networks of ganzoo's builders for it."""
-    nets = ganzoo.models.get_class(variant).from_data_shape(tuple(data_shape), latent_dim=latent_dim)
+    nets = ganzoo.models.get_class(variant).from_data_shape(tuple(data_shape), latent_dim=latent_dim,
+                                                            generator_widths=generator_widths,
+                                                            discriminator_widths=discriminator_widths)
     g, d = nets.generator, nets.discriminator
     if variant == "wgan-gp":
         model = WGANGP(d, g, latent_dim, discriminator_extra_steps=5)

@@ -51,9 +51,10 @@ def _maybe_spectral(layer, normalization):
     return spectral_norm(layer) if normalization == "spectral" else layer
 
 
-def dcgan_generator(latent_dim, data_shape):
+def dcgan_generator(latent_dim, data_shape, widths=None):
     size, channels = data_shape[0], data_shape[2]
-    start, widths, _ = dcgan_specs()[size]
+    start, default, _ = dcgan_specs()[size]
+    widths = tuple(widths or default)
     layers = [
         nn.Linear(latent_dim, start * start * widths[0], bias=False),
         nn.Unflatten(1, (widths[0], start, start)),
@@ -70,9 +71,10 @@ def dcgan_generator(latent_dim, data_shape):
     return nn.Sequential(*layers)
 
 
-def dcgan_discriminator(data_shape, normalization):
+def dcgan_discriminator(data_shape, normalization, widths=None):
     size, channels = data_shape[0], data_shape[2]
-    _, _, widths = dcgan_specs()[size]
+    _, _, default = dcgan_specs()[size]
+    widths = tuple(widths or default)
     layers, previous = [], channels
     for i, width in enumerate(widths):
         size //= 2
@@ -174,15 +176,18 @@ class NSGAN(_GAN):
         return binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
 
 
-def build(kind, data_shape, *, latent_dim, n_critic, normalization):
-    """A baseline of `kind` ("wgan-gp" or "nsgan"); image batches are NCHW."""
+def build(kind, data_shape, *, latent_dim, n_critic, normalization, generator_widths=None,
+          discriminator_widths=None):
+    """A baseline of `kind` ("wgan-gp" or "nsgan"); image batches are NCHW. Widths: ganzoo's defaults
+    unless given (MLPs: equal widths, one per layer)."""
     data_shape = tuple(data_shape)
     if len(data_shape) == 1:
-        generator = mlp_generator(latent_dim, data_shape[0])
-        discriminator = mlp_discriminator(data_shape[0], normalization)
+        g_units, d_units = (generator_widths or (512,) * 3), (discriminator_widths or (512,) * 3)
+        generator = mlp_generator(latent_dim, data_shape[0], units=g_units[0], depth=len(g_units))
+        discriminator = mlp_discriminator(data_shape[0], normalization, units=d_units[0], depth=len(d_units))
     else:
-        generator = dcgan_generator(latent_dim, data_shape)
-        discriminator = dcgan_discriminator(data_shape, normalization)
+        generator = dcgan_generator(latent_dim, data_shape, generator_widths)
+        discriminator = dcgan_discriminator(data_shape, normalization, discriminator_widths)
     if kind == "wgan-gp":
         return WGANGP(generator, discriminator, latent_dim, n_critic=n_critic)
     if kind == "nsgan":
