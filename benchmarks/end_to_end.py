@@ -38,7 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 
-def _config(nets, data_dir, steps):
+def _config(nets, data_dir, steps, precision="float32"):
     import ganzoo
     from ganzoo import configs
 
@@ -47,6 +47,7 @@ def _config(nets, data_dir, steps):
         config.data_dir = data_dir
         config.steps = steps
         config.log_every = 50
+        config.mixed_precision = precision
         config.sample_every = config.checkpoint_every = steps // 2
         if nets == "default":
             config.latent_dim = 128
@@ -91,8 +92,12 @@ def bare_rate(config, steps):
     from ganzoo.training import _build_model
 
     dataset, data_shape, _ = make_dataset(config.dataset, config.batch_size, data_dir=config.data_dir, seed=0)
+    import keras
+
     batch = next(iter(dataset))
+    keras.config.set_dtype_policy(config.mixed_precision)  # as train_and_evaluate sets it
     model = _build_model(config, data_shape, None)
+    keras.config.set_dtype_policy("float32")
     timer = _Timer()
     model.fit(tf.data.Dataset.from_tensors(batch).repeat(), steps_per_epoch=steps, epochs=1, verbose=0,
               shuffle=False, callbacks=[timer.callback])
@@ -121,6 +126,7 @@ def main():
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--nets", default="zoo,default")
+    parser.add_argument("--mixed_precision", default="float32", help="float32 or mixed_bfloat16, for both paths")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "end_to_end"))
     args = parser.parse_args()
 
@@ -128,7 +134,7 @@ def main():
     results = {"command": " ".join(sys.argv), "steps": args.steps, "repeats": args.repeats,
                "load_average_before": load_before, "nets": {}}
     for nets in args.nets.split(","):
-        config = _config(nets, args.data_dir, args.steps)
+        config = _config(nets, args.data_dir, args.steps, args.mixed_precision)
         pipeline = pipeline_rate(config, max(args.steps, 200))
         bare, e2e = [], []
         for repeat in range(args.repeats):
@@ -147,7 +153,7 @@ def main():
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     lines = [
-        "# End-to-end training throughput (WGAN-GP, MNIST, batch 64, n_critic 5)", "",
+        f"# End-to-end training throughput (WGAN-GP, MNIST, batch 64, n_critic 5, {args.mixed_precision})", "",
         f"`{results['command']}`; load average before {load_before[0]:.2f}, after {results['load_average_after'][0]:.2f} "
         f"(1 min, 2 CPUs). Medians [min-max] over {args.repeats} alternating repeats of {args.steps} steps.", "",
         "| nets | input pipeline alone (batches/s) | bare step (steps/s) | ganzoo-train end to end (steps/s) "

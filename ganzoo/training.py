@@ -54,7 +54,7 @@ def train_and_evaluate(config, workdir, *, callbacks=()):
     configs_lib.check(config)
     policy = keras.config.dtype_policy()
     deterministic = tf_config.is_op_determinism_enabled()
-    precision, source = configs_lib.resolve_precision(config.mixed_precision)
+    precision, source = configs_lib.resolve_precision(config.mixed_precision, config.dataset)
     keras.config.set_dtype_policy(precision)
     print(f"Precision: {precision} ({source}).", flush=True)
     try:

@@ -280,9 +280,11 @@ class SeesPrecisionAndXLA(keras.callbacks.Callback):
                                                ({"avx2", "avx512f"}, False, "float32"),
                                                ({"avx512_bf16"}, True, "float32")])
 def test_auto_precision_is_bfloat16_exactly_on_cpus_with_bfloat16_matrix_units(flags, gpu, policy):
-    chosen, source = configs.resolve_precision("auto", cpu_flags=flags, has_gpu=gpu)
+    chosen, source = configs.resolve_precision("auto", "mnist", cpu_flags=flags, has_gpu=gpu)
     assert chosen == policy and source.startswith("auto: ")
-    assert configs.resolve_precision("float32", cpu_flags=flags, has_gpu=gpu) == ("float32", "config")
+    assert configs.resolve_precision("float32", "mnist", cpu_flags=flags, has_gpu=gpu) == ("float32", "config")
+    # toy data stays float32 wherever it runs
+    assert configs.resolve_precision("auto", "ring8", cpu_flags=flags, has_gpu=gpu)[0] == "float32"
 
 
 def test_an_auto_precision_run_names_the_policy_and_why_in_its_log_and_config_json(tmp_path, capfd):
@@ -290,7 +292,8 @@ def test_an_auto_precision_run_names_the_policy_and_why_in_its_log_and_config_js
     with config.unlocked():
         config.mixed_precision = "auto"
     training.train_and_evaluate(config, str(tmp_path))
-    policy, source = configs.resolve_precision("auto")
+    policy, source = configs.resolve_precision("auto", "ring8")
+    assert policy == "float32" and "toy data" in source
     recorded = json.load(open(tmp_path / "config.json"))
     assert recorded["mixed_precision"] == policy and recorded["mixed_precision_source"] == source
     assert f"Precision: {policy} ({source})." in capfd.readouterr().out
