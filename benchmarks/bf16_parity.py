@@ -130,6 +130,7 @@ def main():
                         help="classifier-FID of the time to quality (default: the worst final one of any run)")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "bf16_parity"))
     parser.add_argument("--runs", default=os.path.join(ROOT, "..", "runs", "bf16_parity"))
+    parser.add_argument("--report_only", action="store_true", help="write results.md from results.json, train nothing")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # worker: variant,precision,seed,steps
     args = parser.parse_args()
     if args.one:
@@ -142,7 +143,7 @@ def main():
     path = os.path.join(args.out, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {"runs": []}
     steps = {"wgan-gp": args.steps_wgan_gp, "nsgan": args.steps_nsgan}
-    for seed in range(args.seeds):
+    for seed in range(0 if args.report_only else args.seeds):
         for variant in VARIANTS:
             for precision in PRECISIONS if seed % 2 == 0 else PRECISIONS[::-1]:
                 done = [r for r in results["runs"] if (r["variant"], r["precision"], r["seed"], r["steps"]) ==
