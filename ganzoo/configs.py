@@ -197,8 +197,9 @@ def default_optimizer_configs(variant):
                  for _ in range(2))
 
 
-def resolved(config, model):
-    """The config as it ran, a JSON-ready dict: the model's own options and optimizers, the precision policy."""
+def resolved(config, model, precision_source=None):
+    """The config as it ran, a JSON-ready dict: the model's own options and optimizers, the precision policy
+    (and, for mixed_precision "auto", `precision_source`: why `resolve_precision` chose it)."""
     record = config.to_dict()
     model_config = model.get_config()
     for key in record["model"]:
@@ -208,7 +209,7 @@ def resolved(config, model):
     record["g_optimizer"] = optimizer_config(model.g_optimizer)
     record["mixed_precision"] = keras.config.dtype_policy().name
     if config.mixed_precision == "auto":  # what ran, and why: a rerun of this record runs the same policy
-        record["mixed_precision_source"] = resolve_precision("auto", config.dataset)[1]
+        record["mixed_precision_source"] = precision_source
     return json.loads(json.dumps(record, default=_jsonable))
 
 

@@ -27,6 +27,8 @@ Inference (`training=False`) uses the stored u and v: no iteration, so
 sampling or evaluating a critic never changes it.
 """
 
+import math
+
 import keras
 from keras import ops
 
@@ -49,9 +51,7 @@ class _SpectralNorm(keras.layers.Layer):
         self.bias_initializer = keras.initializers.get(bias_initializer)
 
     def _build_weights(self, kernel_shape):
-        fan_in = 1
-        for d in kernel_shape[:-1]:
-            fan_in *= int(d)
+        fan_in = math.prod(int(d) for d in kernel_shape[:-1])
         # autocast=False: read as float32 in call, whatever the compute dtype
         self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer=self.kernel_initializer,
                                       autocast=False)
@@ -63,22 +63,19 @@ class _SpectralNorm(keras.layers.Layer):
 
     def normalized_kernel(self, training=False):
         """W / sigma(W) in float32; with `training`, after one power iteration that updates u and v."""
-        kernel = ops.cast(self.kernel, "float32")
-        w = ops.reshape(kernel, (-1, self.units))
-        u, v = ops.cast(self.u, "float32"), ops.cast(self.v, "float32")
         if training:
-            w_const = ops.stop_gradient(w)
-            v = _l2_normalize(ops.matmul(w_const, _l2_normalize(u)))
-            u = _l2_normalize(ops.matmul(ops.transpose(w_const), v))
-            self.u.assign(u)
+            w = ops.stop_gradient(self._matrix())
+            v = _l2_normalize(ops.matmul(w, _l2_normalize(ops.cast(self.u, "float32"))))
             self.v.assign(v)
-        sigma = ops.sum(v * ops.matmul(w, u))  # v^T W u: differentiable in W, u and v constants
-        return kernel / sigma
+            self.u.assign(_l2_normalize(ops.matmul(ops.transpose(w), v)))
+        return ops.cast(self.kernel, "float32") / self.sigma()
 
     def sigma(self):
-        """The current estimate of the kernel's top singular value (stored u, v; no iteration)."""
-        w = ops.reshape(ops.cast(self.kernel, "float32"), (-1, self.units))
-        return ops.sum(ops.cast(self.v, "float32") * ops.matmul(w, ops.cast(self.u, "float32")))
+        """v^T W u with the stored u, v: the top singular value's estimate, differentiable in W (u, v constants)."""
+        return ops.sum(ops.cast(self.v, "float32") * ops.matmul(self._matrix(), ops.cast(self.u, "float32")))
+
+    def _matrix(self):
+        return ops.reshape(ops.cast(self.kernel, "float32"), (-1, self.units))
 
     def _add_bias(self, y):
         return y if self.bias is None else y + ops.cast(self.bias, y.dtype)

@@ -58,7 +58,7 @@ def train_and_evaluate(config, workdir, *, callbacks=()):
     keras.config.set_dtype_policy(precision)
     print(f"Precision: {precision} ({source}).", flush=True)
     try:
-        return _train(config, workdir, callbacks)
+        return _train(config, workdir, callbacks, source)
     finally:
         # both are process-wide: a deterministic run must not leave XLA disabled for the next one
         keras.config.set_dtype_policy(policy)
@@ -66,7 +66,7 @@ def train_and_evaluate(config, workdir, *, callbacks=()):
             tf_config.disable_op_determinism()
 
 
-def _train(config, workdir, callbacks):
+def _train(config, workdir, callbacks, precision_source):
     models.get_class(config.variant)  # an unknown variant fails before anything is read or written
     if config.deterministic:
         keras.utils.set_random_seed(config.seed)
@@ -87,7 +87,7 @@ def _train(config, workdir, callbacks):
         os.makedirs(os.path.join(workdir, "samples"), exist_ok=True)
         writer = tf.summary.create_file_writer(os.path.join(workdir, "tensorboard")) if config.tensorboard else None
         _move_unreadable_aside(unreadable)
-        _write_resolved_config(config, model, os.path.join(workdir, "config.json"))  # what ran, before any retry
+        _write_resolved_config(config, model, os.path.join(workdir, "config.json"), precision_source)  # what ran, before any retry
         while True:
             _truncate_jsonl(jsonl_path, start_step)
             monitor = _Monitor(model, config, workdir, start_step, jsonl_path, writer)
@@ -217,10 +217,8 @@ def _prepare(config, workdir, strategy):
     of this run, or a new model; the data from the step it resumes at. Reads only."""
     with strategy.scope():
         start_step, checkpoint, model, unreadable = workdir_lib.newest_readable_checkpoint(workdir)
-        if checkpoint and (config.jit_compile or config.steps_per_execution > 1):
-            # how the step runs is not saved with the model: the config says
-            model.compile(model.d_optimizer, model.g_optimizer, jit_compile=bool(config.jit_compile),
-                          steps_per_execution=config.steps_per_execution)
+        if checkpoint:
+            _compile_as_configured(model, config)
         dataset, data_shape, num_classes = make_dataset(
             config.dataset, config.batch_size, data_dir=config.data_dir,
             conditional=config.conditional, seed=config.seed, skip_batches=start_step,
@@ -240,9 +238,7 @@ def _build_model(config, data_shape, num_classes):
         model = load_model(resolve_model_path(config.init_from))
         if tuple(model.data_shape) != tuple(data_shape):
             raise ValueError(f"init_from model makes {model.data_shape} samples but the data is {data_shape}.")
-        if config.jit_compile or config.steps_per_execution > 1:
-            model.compile(model.d_optimizer, model.g_optimizer, jit_compile=bool(config.jit_compile),
-                          steps_per_execution=config.steps_per_execution)
+        _compile_as_configured(model, config)
         return model
     keras.utils.set_random_seed(config.seed)  # the initial weights are a function of the seed
     model = models.build(config.variant, data_shape, latent_dim=config.latent_dim, num_classes=num_classes,
@@ -251,6 +247,14 @@ def _build_model(config, data_shape, num_classes):
                   configs_lib.optimizer_from_config(config.g_optimizer), jit_compile=bool(config.jit_compile),
                   steps_per_execution=config.steps_per_execution)
     return model
+
+
+def _compile_as_configured(model, config):
+    """A loaded model compiled with the config's XLA and steps per call: how the step runs is not saved
+    with a model, the config says (its optimizers, with their state, are kept)."""
+    if config.jit_compile or config.steps_per_execution > 1:
+        model.compile(model.d_optimizer, model.g_optimizer, jit_compile=bool(config.jit_compile),
+                      steps_per_execution=config.steps_per_execution)
 
 
 def _set_learning_rates(model, config, factor):
@@ -269,10 +273,10 @@ def _move_unreadable_aside(paths):
         print(f"Moved the unreadable {path} to {path}.unreadable.", flush=True)
 
 
-def _write_resolved_config(config, model, path):
+def _write_resolved_config(config, model, path, precision_source):
     """config.json: the config with what the model actually runs (its optimizers, its options)."""
     with open(path, "w") as f:
-        json.dump(configs_lib.resolved(config, model), f, indent=2)
+        json.dump(configs_lib.resolved(config, model, precision_source), f, indent=2)
 
 
 def _save_samples(model, config, path, step=None):
