@@ -1,6 +1,7 @@
 """Default generator and discriminator networks, as serialisable functional models.
 
-- MLP nets for 2-d toy data (VEEGAN/PacGAN protocol: 3 x 512 ReLU layers).
+- MLP nets for 2-d toy data: 3 x 512 ReLU layers by default, as WGAN-GP's
+  `gan_toy.py` (PacGAN's are different: G 4 x 400 with batch norm, D 3 x 200 maxout).
 - DCGAN nets (Radford et al. 2016, arXiv:1511.06434) for 28x28, 32x32 and
   64x64 images: the discriminator uses 4x4 stride-2 convolutions with
   LeakyReLU(0.2) and a normalisation after every convolution but the first;
@@ -194,24 +195,39 @@ def dcgan_discriminator(
     return _discriminator_tail(x, h, num_classes, spectral, return_features, "discriminator")
 
 
+AUTOENCODER_NORMALIZATIONS = ("batch", "none")
+
+
 def autoencoder_discriminator(data_shape, *, code_dim=None, widths=None, normalization="batch"):
     """EBGAN autoencoder discriminator (Zhao et al. 2016): outputs `[energy, code]`.
 
     energy = per-example mean squared reconstruction error over all pixels
     (or coordinates), shape (B,); code = the encoder's output, shape (B, code_dim).
+    `normalization` is "batch" (after every hidden layer but the first
+    convolution, DCGAN-style) or "none".
     """
+    if normalization not in AUTOENCODER_NORMALIZATIONS:
+        raise ValueError(f"The EBGAN autoencoder's normalization must be one of {AUTOENCODER_NORMALIZATIONS}, "
+                         f"got {normalization!r}.")
     data_shape = tuple(data_shape)
     x = keras.Input(shape=data_shape, name="inputs")
     if len(data_shape) == 1:
         code_dim = code_dim or 64
         widths = _mlp_widths(512, 2, widths)
+
+        def dense(h, width, name):
+            h = layers.Dense(width, name=name)(h)
+            if normalization == "batch":
+                h = layers.BatchNormalization(name=f"{name}_norm")(h)
+            return layers.ReLU()(h)
+
         h = x
         for i, width in enumerate(widths):
-            h = layers.Dense(width, activation="relu", name=f"enc_{i}")(h)
+            h = dense(h, width, f"enc_{i}")
         code = layers.Dense(code_dim, name="code")(h)
         h = code
         for i, width in enumerate(reversed(widths)):
-            h = layers.Dense(width, activation="relu", name=f"dec_{i}")(h)
+            h = dense(h, width, f"dec_{i}")
         recon = layers.Dense(data_shape[0], name="reconstruction")(h)
     else:
         code_dim = code_dim or 128

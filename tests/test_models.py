@@ -266,6 +266,20 @@ def test_ebgan_default_margins_follow_the_energy_normalisation():
     assert ganzoo.models.build("ebgan", (64, 64, 3)).margin == pytest.approx(1600 / 12288)
 
 
+def test_ebgan_autoencoder_takes_the_normalization_option_and_refuses_dropout():
+    def batch_norms(model):
+        return sum(isinstance(layer, keras.layers.BatchNormalization) for layer in model.discriminator.layers)
+
+    assert batch_norms(ganzoo.models.EBGAN.from_data_shape((28, 28, 1))) == 2  # DCGAN-style: encoder and decoder
+    assert batch_norms(ganzoo.models.EBGAN.from_data_shape((28, 28, 1), normalization="none")) == 0
+    assert batch_norms(ganzoo.models.EBGAN.from_data_shape((2,))) == 0  # toy critics: no batch norm
+    assert batch_norms(ganzoo.models.EBGAN.from_data_shape((2,), normalization="batch")) == 4
+    with pytest.raises(ValueError, match="no dropout"):
+        ganzoo.models.EBGAN.from_data_shape((2,), dropout=0.5)
+    with pytest.raises(ValueError, match="normalization must be one of"):
+        ganzoo.models.EBGAN.from_data_shape((2,), normalization="layer")
+
+
 def test_ebgan_discriminator_outputs_reconstruction_energy():
     model = ganzoo.models.build("ebgan", (2,), seed=0)
     x = tf.random.normal((5, 2))
@@ -345,6 +359,25 @@ def test_conditional_model_generates_requested_labels_and_uses_mismatched_negati
     assert model.generate(4, seed=0).shape == (4, 2)
     with pytest.raises(ValueError, match="labels must be 2 ints"):
         model.generate(2, labels=[0, 3])
+
+
+def test_conditional_critic_scores_fakes_and_gradient_penalty_interpolates_with_the_real_labels():
+    seen = []
+
+    class Recording(ganzoo.models.WGANGP):
+        def critic(self, x, labels=None, training=True):
+            seen.append(labels)
+            return super().critic(x, labels, training)
+
+    generator = ganzoo.networks.mlp_generator(8, 2, units=16, depth=1, num_classes=3)
+    discriminator = ganzoo.networks.mlp_discriminator(2, units=16, depth=1, num_classes=3)
+    model = frozen(Recording(generator, discriminator, 8, num_classes=3, n_critic=2, seed=0))
+    y = np.array([0, 1, 2, 2, 1, 0, 1, 2])
+    model.train_step((tf.constant(ganzoo.data.toy("ring8", 8, seed=0)), tf.constant(y)))
+    critic_calls = seen[:-1]  # real, fake, penalty interpolates per critic update; the last is the G step
+    assert len(critic_calls) == 2 * 3
+    for labels in critic_calls:  # x_hat = alpha x + (1 - alpha) G(z, y) is scored with y
+        np.testing.assert_array_equal(np.asarray(labels), y)
 
 
 def test_conditional_image_model_builds_with_projection_discriminator():

@@ -166,8 +166,8 @@ class BaseGAN(keras.Model):
     def network_defaults(cls, data_shape):
         """The options `from_data_shape` builds the default networks with, spelled out.
 
-        Toy data: 3 x 512 ReLU MLPs, and no batch norm in the critic (VEEGAN,
-        PacGAN); images: the DCGAN widths of `networks.DCGAN_SPECS`.
+        Toy data: 3 x 512 ReLU MLPs (WGAN-GP's `gan_toy.py`), and no batch norm
+        in the critic; images: the DCGAN widths of `networks.DCGAN_SPECS`.
         """
         data_shape = networks.check_data_shape(data_shape)
         options = {k: v for k, v in cls.discriminator_options.items() if k in ("normalization", "dropout")}
@@ -440,7 +440,9 @@ class BaseGAN(keras.Model):
         for i in range(self.n_critic):
             salt = SALTS_PER_UPDATE * i
             z = self._latent(batch, salt + SALT_LATENT)
-            fake_labels = self._random_labels(batch, salt + SALT_FAKE_LABELS) if self.num_classes else None
+            # The critic's fakes carry the real batch's labels (gan_cifar_resnet.py), so a penalty's
+            # interpolate between x and G(z) belongs to one class and is scored with that class.
+            fake_labels = labels
             fake = tf.stop_gradient(self.generate_batch(z, fake_labels, training=True))
             with tf.GradientTape() as tape:
                 d_real_in = self._add_instance_noise(real, salt + SALT_NOISE_REAL)

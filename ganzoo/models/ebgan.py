@@ -61,8 +61,11 @@ class EBGAN(BaseGAN):
 
     @classmethod
     def default_discriminator(cls, data_shape, num_classes, **options):
+        if options.get("dropout"):
+            raise ValueError(f"EBGAN's autoencoder critic has no dropout; got dropout={options['dropout']}.")
         return networks.autoencoder_discriminator(data_shape, widths=options.get("widths"),
-                                                  code_dim=options.get("code_dim"))
+                                                  code_dim=options.get("code_dim"),
+                                                  normalization=options.get("normalization", "batch"))
 
     def discriminator_loss(self, real, fake, real_logits, fake_logits):
         return losses.energy_based_discriminator_loss(real_logits, fake_logits, self.margin)

@@ -9,9 +9,11 @@ from ganzoo.models.base import BaseGAN
 class LSGAN(BaseGAN):
     """LSGAN: linear D output, least-squares targets (a, b, c) = (0, 1, 1).
 
-    Minimising the LSGAN objective minimises the Pearson chi^2 divergence
-    between P_data + P_G and 2 P_G; fakes far from the decision boundary still
-    get gradients. Adam(2e-4, beta_1=0.5) as in the paper.
+    (0, 1, 1) is the coding the paper trains with (its eq. 9). The Pearson
+    chi^2 result (Theorem 1) needs b - c = 1 and b - a = 2, e.g. (-1, 1, 0),
+    so it does not apply to this coding; what does hold is that fakes far
+    from the decision boundary keep a gradient proportional to their distance.
+    Adam(2e-4, beta_1=0.5) as in the paper.
 
     Args: see `BaseGAN`.
 
