@@ -90,7 +90,10 @@ def base_config(variant, dataset, arg=None):
     config.deterministic = False  # tf op determinism: bit-identical reruns and resumes, slower
     config.strategy = "auto"  # auto | default | mirrored | multiworker | tpu
     config.tpu = config_dict.placeholder(str)  # TPU address for strategy=tpu (None: the local TPU)
-    config.mixed_precision = "float32"  # float32 | mixed_float16 | mixed_bfloat16
+    # auto | float32 | mixed_float16 | mixed_bfloat16. auto: mixed_bfloat16 for image data on a CPU-only
+    # machine with bfloat16 matrix units (amx_bf16 / avx512_bf16), float32 otherwise. bfloat16 became the
+    # default after MNIST quality parity at 3 seeds (benchmarks/results/bf16_parity/results.md).
+    config.mixed_precision = "auto"
     config.jit_compile = False  # XLA; measured no gain on CPU
     # Train steps per call of the compiled function: fewer Python round trips for small, fast steps.
     # steps and every *_every must be multiples of it; the RNG stream, and so the run, is the same.

@@ -287,6 +287,16 @@ def test_auto_precision_is_bfloat16_exactly_on_cpus_with_bfloat16_matrix_units(f
     assert configs.resolve_precision("auto", "ring8", cpu_flags=flags, has_gpu=gpu)[0] == "float32"
 
 
+def test_auto_is_the_default_precision_and_float32_opts_out():
+    for variant, dataset in (("wgan-gp", "mnist28"), ("nsgan", "ring8")):
+        assert configs.base_config(variant, dataset).mixed_precision == "auto"
+    config = load_config("zoo_configs/zoo.py:wgan-gp,mnist28")
+    with config.unlocked():
+        config.mixed_precision = "float32"  # --config.mixed_precision=float32
+    configs.check(config)
+    assert configs.resolve_precision(config.mixed_precision, config.dataset) == ("float32", "config")
+
+
 def test_an_auto_precision_run_names_the_policy_and_why_in_its_log_and_config_json(tmp_path, capfd):
     config = load_config("zoo_configs/zoo.py:nsgan,ring8")
     with config.unlocked():
