@@ -58,9 +58,10 @@ def _config(nets, data_dir, steps, precision="float32"):
 
 
 def pipeline_rate(config, batches):
+    from ganzoo import configs
     from ganzoo.data import make_dataset
 
-    dataset, _, _ = make_dataset(config.dataset, config.batch_size, data_dir=config.data_dir, seed=0)
+    dataset, _, _ = make_dataset(config.dataset, configs.real_rows_per_step(config), data_dir=config.data_dir, seed=0)
     iterator = iter(dataset)
     for _ in range(20):
         next(iterator)
@@ -88,10 +89,11 @@ class _Timer:
 def bare_rate(config, steps):
     import tensorflow as tf
 
+    from ganzoo import configs
     from ganzoo.data import make_dataset
     from ganzoo.training import _build_model
 
-    dataset, data_shape, _ = make_dataset(config.dataset, config.batch_size, data_dir=config.data_dir, seed=0)
+    dataset, data_shape, _ = make_dataset(config.dataset, configs.real_rows_per_step(config), data_dir=config.data_dir, seed=0)
     import keras
 
     batch = next(iter(dataset))

@@ -35,6 +35,7 @@ from ganzoo.data import registry
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where zoo_configs/ sits in a checkout
 PRECISION_POLICIES = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
+LR_DECAYS = ("none", "linear")
 # CPU flags of bfloat16 matrix units: AMX tiles (Intel Sapphire Rapids and later), AVX512-BF16 dot
 # products (Intel Cooper Lake and later, AMD Zen 4 and later).
 BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16")
@@ -44,14 +45,18 @@ BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16")
 # FID). celeba64: aligned CelebA faces, centre 108x108 crop resized to 64x64;
 # offline, data_dir = a folder or tar of the 178x218 JPEGs. Both are GPU runs.
 STEPS = {"cifar32": 100_000, "celeba64": 100_000}
+TOY_STEPS = 10_000
+TOY_LEARNING_RATES = {}
 # Network sizes of the shipped presets, the same for every variant on a
 # dataset: small enough that a preset (float16 weights of both networks plus
 # float32 Adam moments) stays under 3 MB and trains on 2 CPU cores in minutes.
-# Toy: 3 x 256 ReLU MLPs (the WGAN-GP paper's are 3 x 512). 28 px: a DCGAN at a
+# Toy: VEEGAN's 2 x 128 ReLU MLPs, both networks (the WGAN-GP toy code's are
+# 3 x 512, PacGAN's G 4 x 400 and D 3 x 200): a WGAN-GP step on them costs a
+# fifth of 3 x 512's (benchmarks/results/toy_step/). 28 px: a DCGAN at a
 # quarter of the default generator width, half the critic width, and a 64-d
 # latent (270k parameters in all, against 2.2M). Other datasets: the library's
 # default networks.
-_TOY_NET = ((256, 256, 256), (256, 256, 256))
+_TOY_NET = ((128, 128), (128, 128))
 _NET28 = ((64, 32), (32, 64))
 SMALL_NETS = {"ring8": _TOY_NET, "grid25": _TOY_NET, "mnist28": _NET28, "fashion28": _NET28, "stackedmnist28": _NET28}
 SMALL_LATENT = {"mnist28": 64, "fashion28": 64, "stackedmnist28": 64}
@@ -74,18 +79,17 @@ def base_config(variant, dataset, arg=None):
     config.conditional = False
     config.latent_dim = SMALL_LATENT.get(dataset, 128 if image else 64)
     config.batch_size = 64 if image else 128
-    config.steps = STEPS.get(dataset, 5000 if image else 3000)  # the same for every variant on a dataset
+    config.steps = STEPS.get(dataset, 5000)  # the same for every variant on a dataset
     config.model = model_options(variant, info.shape)
     if dataset in SMALL_NETS:
         config.model.generator_widths, config.model.discriminator_widths = SMALL_NETS[dataset]
+    # Each critic update draws its own real batch, as WGAN's and WGAN-GP's Algorithm 1 (and gan_toy.py)
+    # do; a step then reads n_critic x batch_size real rows (`real_rows_per_step`).
+    config.model.real_batches = "fresh"
     config.d_optimizer, config.g_optimizer = default_optimizer_configs(variant)
-    if not image:
-        # The toy runs give every variant the same rate, 1e-3 (each keeps its
-        # optimizer, betas and n_critic): a 3k-step budget leaves the papers'
-        # DCGAN rates blurry (measured: WGAN-GP on ring8 at 1e-4 had 2 %
-        # high-quality samples after 1.5k steps), and 10x the papers' rates
-        # (2e-3 for GAN) made GAN diverge.
-        config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = 1e-3
+    # "none" | "linear": both learning rates fall linearly to 0 over `steps` (gan_cifar_resnet.py's
+    # DECAY; keras PolynomialDecay, power 1, on each optimizer's own update count).
+    config.lr_decay = "none"
     config.seed = 0
     config.deterministic = False  # tf op determinism: bit-identical reruns and resumes, slower
     config.strategy = "auto"  # auto | default | mirrored | multiworker | tpu
@@ -117,11 +121,33 @@ def base_config(variant, dataset, arg=None):
     config.eval_every = 0
     config.eval_samples = 2000
     config.verbose = 1
+    if not image:
+        # The toy budget, the same for every variant (Lucic et al. 2018's rule): TOY_STEPS generator
+        # steps of 128, both rates decayed linearly to 0 (the last steps place the points to within
+        # the modes' sigma), 50 steps per call (the toy step is small enough for the per-call
+        # overhead to count: benchmarks/results/toy_step/). Each variant keeps its paper's
+        # optimizer and n_critic; the learning rate is each variant's best of the search in
+        # benchmarks/results/toy_sweep/ (TOY_LEARNING_RATES).
+        config.steps = TOY_STEPS
+        config.lr_decay = "linear"
+        # 50 steps per call for one critic update per step (measured 0.63x the time per step of one
+        # step per call on NS-GAN), one for n_critic = 5, where 50 measured slower (1.37x, WGAN-GP)
+        config.steps_per_execution = 50 if config.model.n_critic == 1 else 1
+        config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = TOY_LEARNING_RATES.get(variant, 1e-3)
+        if variant == "wgan-gp":
+            config.model.gp_weight = 0.1  # gan_toy.py's LAMBDA for its 2-d data (10 is the image setting)
     if arg == "smoke":
         shrink_to_smoke(config)
     elif arg:
         raise ValueError(f"Unknown config argument {arg!r}; expected nothing or 'smoke'.")
     return config
+
+
+def real_rows_per_step(config):
+    """Rows of real data a generator step of `config` consumes: batch_size, times n_critic when each
+    critic update sees its own real batch (model.real_batches = "fresh")."""
+    fresh = config.model.get("real_batches", "shared") == "fresh"
+    return config.batch_size * (config.model.n_critic if fresh else 1)
 
 
 def zoo_config_spec(variant, zoo_id, *, suffix=""):
@@ -146,6 +172,7 @@ def shrink_to_smoke(config):
     config.steps = 3
     config.log_every = config.sample_every = config.checkpoint_every = 2
     config.num_grid_samples = 16
+    config.steps_per_execution = 1
     config.verbose = 0
 
 
@@ -176,13 +203,30 @@ def optimizer_config(optimizer):
     return {"class_name": type(optimizer).__name__, **options}
 
 
-def optimizer_from_config(options):
-    """The optimizer `optimizer_config` described (None: the variant's default)."""
+def optimizer_from_config(options, decay_steps=None):
+    """The optimizer `optimizer_config` described (None: the variant's default).
+
+    `decay_steps`: its learning rate falls linearly to 0 over that many of its own updates.
+    """
     if options is None:
         return None
     options = dict(options)
     class_name = options.pop("class_name")
+    if decay_steps:
+        options["learning_rate"] = linear_decay(options["learning_rate"], decay_steps)
     return keras.optimizers.get({"class_name": class_name, "config": options})
+
+
+def linear_decay(rate, decay_steps):
+    """rate (1 - t / decay_steps), 0 after: keras' PolynomialDecay with power 1."""
+    return keras.optimizers.schedules.PolynomialDecay(float(rate), int(decay_steps), end_learning_rate=0.0, power=1.0)
+
+
+def decay_steps(config):
+    """(critic, generator) optimizer updates over which config.lr_decay takes the rates to 0 (None, None: no decay)."""
+    if config.get("lr_decay", "none") == "none":
+        return None, None
+    return config.steps * config.model.n_critic, config.steps
 
 
 def default_optimizer_configs(variant):
@@ -210,6 +254,9 @@ def resolved(config, model, precision_source=None):
             record["model"][key] = model_config[key]
     record["d_optimizer"] = optimizer_config(model.d_optimizer)
     record["g_optimizer"] = optimizer_config(model.g_optimizer)
+    for name in ("d_optimizer", "g_optimizer"):
+        if isinstance(record[name].get("learning_rate"), dict):  # lr_decay's schedule: config.lr_decay spells it out
+            record[name]["learning_rate"] = config[name].learning_rate
     record["mixed_precision"] = keras.config.dtype_policy().name
     if config.mixed_precision == "auto":  # what ran, and why: a rerun of this record runs the same policy
         record["mixed_precision_source"] = precision_source
@@ -257,6 +304,8 @@ def check(config):
     """Raises one ValueError naming the first nonsensical value of `config`."""
     if config.on_nonfinite not in ("retry", "stop"):
         raise ValueError(f"on_nonfinite={config.on_nonfinite!r}; expected 'retry' or 'stop'.")
+    if config.get("lr_decay", "none") not in LR_DECAYS:
+        raise ValueError(f"lr_decay={config.lr_decay!r}; expected one of {', '.join(LR_DECAYS)}.")
     if config.mixed_precision not in PRECISION_POLICIES:
         raise ValueError(f"mixed_precision={config.mixed_precision!r}; expected one of {', '.join(PRECISION_POLICIES)}.")
     for key in ("steps", "batch_size", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints"):

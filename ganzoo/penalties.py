@@ -144,6 +144,15 @@ def pull_away_term(codes):
     return off_diagonal / (n * (n - 1.0))
 
 
+def squared_weight_norm(variables):
+    """sum_w ||w||^2 over `variables`: (decay / 2) of it in a loss adds decay * w to each gradient.
+
+    That is the coupled L2 weight decay of Torch's optim (gradient + decay * w, then Adam),
+    which the loss-sensitive GAN's code uses (lsgan.lua: `accGradD + opt.decay_rate * x`).
+    """
+    return tf.add_n([tf.reduce_sum(tf.square(tf.cast(v, tf.float32))) for v in variables])
+
+
 def global_std(x):
     """Standard deviation of every element of x over the global batch (all replicas), not this replica's slice."""
     context = tf.distribute.get_replica_context()

@@ -220,7 +220,7 @@ def _prepare(config, workdir, strategy):
         if checkpoint:
             _compile_as_configured(model, config)
         dataset, data_shape, num_classes = make_dataset(
-            config.dataset, config.batch_size, data_dir=config.data_dir,
+            config.dataset, configs_lib.real_rows_per_step(config), data_dir=config.data_dir,
             conditional=config.conditional, seed=config.seed, skip_batches=start_step,
         )
         if checkpoint:
@@ -243,8 +243,9 @@ def _build_model(config, data_shape, num_classes):
     keras.utils.set_random_seed(config.seed)  # the initial weights are a function of the seed
     model = models.build(config.variant, data_shape, latent_dim=config.latent_dim, num_classes=num_classes,
                          seed=config.seed, **config.model.to_dict())
-    model.compile(configs_lib.optimizer_from_config(config.d_optimizer),
-                  configs_lib.optimizer_from_config(config.g_optimizer), jit_compile=bool(config.jit_compile),
+    d_steps, g_steps = configs_lib.decay_steps(config)
+    model.compile(configs_lib.optimizer_from_config(config.d_optimizer, d_steps),
+                  configs_lib.optimizer_from_config(config.g_optimizer, g_steps), jit_compile=bool(config.jit_compile),
                   steps_per_execution=config.steps_per_execution)
     return model
 
@@ -260,10 +261,12 @@ def _compile_as_configured(model, config):
 def _set_learning_rates(model, config, factor):
     """Both learning rates at the config's x `factor` (a retry after a non-finite loss): absolute, so
     that retries do not compound with the reduced rate a checkpoint already holds."""
-    for optimizer, options in ((model.d_optimizer, config.d_optimizer), (model.g_optimizer, config.g_optimizer)):
+    steps = configs_lib.decay_steps(config)
+    for optimizer, options, decay in zip((model.d_optimizer, model.g_optimizer), (config.d_optimizer, config.g_optimizer), steps):
         rate = options.get("learning_rate") if options is not None else None
         if isinstance(rate, (int, float)):
-            optimizer.learning_rate = rate * factor
+            # a schedule is replaced whole (keras allows no assignment into one); it reads the optimizer's iterations
+            optimizer.learning_rate = configs_lib.linear_decay(rate * factor, decay) if decay else rate * factor
 
 
 def _move_unreadable_aside(paths):

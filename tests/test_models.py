@@ -297,6 +297,60 @@ def test_loss_sensitive_margin_term():
     assert float(model.discriminator_loss(real, fake, real_l, fake_l)) == pytest.approx(1.25)
 
 
+def test_loss_sensitive_weight_decay_is_coupled_l2_on_both_networks():
+    model = ganzoo.models.build("loss-sensitive", (2,), generator_widths=(4,), discriminator_widths=(3,), seed=0)
+    assert model.weight_decay == 5e-5  # lsgan.lua's suggested decay_rate
+    for w in model.discriminator.trainable_variables + model.generator.trainable_variables:
+        w.assign(tf.fill(w.shape, 0.5))
+    d_count = sum(int(np.prod(w.shape)) for w in model.discriminator.trainable_variables)
+    g_count = sum(int(np.prod(w.shape)) for w in model.generator.trainable_variables)
+    # (wd / 2) sum w^2 = 2.5e-5 * 0.25 * (number of weights)
+    penalty = model.discriminator_penalty(None, None, None, None, 0)
+    assert float(penalty) == pytest.approx(2.5e-5 * 0.25 * d_count, rel=1e-6)
+    fake_logits = tf.constant([1.0, 3.0])
+    g_loss = model.generator_loss(None, fake_logits, None)
+    assert float(g_loss) == pytest.approx(2.0 + 2.5e-5 * 0.25 * g_count, rel=1e-6)
+    # its gradient is wd * w (Torch's `grad + decay_rate * w`)
+    with tf.GradientTape() as tape:
+        term = model.discriminator_penalty(None, None, None, None, 0)
+    for grad in tape.gradient(term, model.discriminator.trainable_variables):
+        np.testing.assert_allclose(grad.numpy(), 5e-5 * 0.5, rtol=1e-6)
+    off = ganzoo.models.build("loss-sensitive", (2,), weight_decay=0.0)
+    assert off.discriminator_penalty(None, None, None, None, 0) is None
+    assert float(off.generator_loss(None, fake_logits, None)) == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="weight_decay"):
+        ganzoo.models.build("loss-sensitive", (2,), weight_decay=-1.0)
+
+
+def test_fresh_real_batches_give_each_critic_update_its_own_rows():
+    seen = []
+
+    class Recording(ganzoo.models.WGANGP):
+        def discriminator_loss(self, real, fake, real_logits, fake_logits):
+            seen.append(np.asarray(real))
+            return super().discriminator_loss(real, fake, real_logits, fake_logits)
+
+    discriminator = ganzoo.networks.mlp_discriminator(2, units=16, depth=1)
+    rows = ganzoo.data.toy("ring8", 3 * 4, seed=0)
+    fresh = frozen(Recording(small_generator(), discriminator, 8, n_critic=3, real_batches="fresh", seed=0))
+    assert fresh.critic_batch_rows(4) == 12
+    fresh.train_step(tf.constant(rows))
+    assert [s.shape for s in seen] == [(4, 2)] * 3
+    for i in range(3):  # update i sees rows 4i .. 4i + 3: x^(i) of Algorithm 1
+        np.testing.assert_array_equal(seen[i], rows[4 * i:4 * i + 4])
+    seen.clear()
+    shared = frozen(Recording(small_generator(), discriminator, 8, n_critic=3, seed=0))
+    assert shared.real_batches == "shared" and shared.critic_batch_rows(4) == 4
+    shared.train_step(tf.constant(rows[:4]))
+    for batch in seen:
+        np.testing.assert_array_equal(batch, rows[:4])
+    with pytest.raises(ValueError, match="n_critic=3"):
+        fresh.train_step(tf.constant(rows[:10]))
+    with pytest.raises(ValueError, match="real_batches"):
+        ganzoo.models.build("wgan-gp", (2,), real_batches="new")
+    assert ganzoo.models.WGANGP.from_config(fresh.get_config()).real_batches == "fresh"
+
+
 def test_instance_noise_is_added_to_the_critic_inputs_on_its_linear_schedule():
     inputs = []
 

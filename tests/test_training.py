@@ -36,7 +36,7 @@ IMAGE_CONFIGS = [configs.zoo_config_spec(v, d) for v, d in ZOO_RECIPES if d not 
 PAPERS = {
     "gan": ("Adam", 2e-4, 0.5, 0.999, 1, {}), "nsgan": ("Adam", 2e-4, 0.5, 0.999, 1, {}),
     "lsgan": ("Adam", 2e-4, 0.5, 0.999, 1, {}), "ebgan": ("Adam", 2e-4, 0.5, 0.999, 1, {"pt_weight": 0.1}),
-    "loss-sensitive": ("Adam", 2e-4, 0.5, 0.999, 1, {"margin_weight": 1.0}),
+    "loss-sensitive": ("Adam", 2e-4, 0.5, 0.999, 1, {"margin_weight": 1.0, "weight_decay": 5e-5}),
     "wgan": ("RMSprop", 5e-5, None, None, 5, {"clip_value": 0.01}),
     "wgan-gp": ("Adam", 1e-4, 0.0, 0.9, 5, {"gp_weight": 10.0}),
     "wgan-ct": ("Adam", 1e-4, 0.0, 0.9, 5, {"gp_weight": 10.0, "ct_weight": 2.0, "dropout": 0.5}),
@@ -396,3 +396,30 @@ def test_resolve_model_path_errors_name_the_problem(tmp_path):
     (tmp_path / "b.keras").write_bytes(b"")
     (tmp_path / "a.keras").write_bytes(b"")
     assert ganzoo.saving.resolve_model_path(str(tmp_path)).endswith("a.keras")
+
+
+def test_linear_lr_decay_takes_each_rate_to_zero_over_the_run_and_survives_save_and_rerun(tmp_path):
+    config = load_config("zoo_configs/zoo.py:wgan-gp,ring8")
+    with config.unlocked():
+        config.steps, config.lr_decay = 4, "linear"
+        config.log_every = config.sample_every = config.checkpoint_every = 2
+    assert configs.decay_steps(config) == (4 * config.model.n_critic, 4)
+    rate = config.d_optimizer.learning_rate
+    optimizer = configs.optimizer_from_config(config.d_optimizer, 10)
+    assert float(np.asarray(optimizer.learning_rate)) == pytest.approx(rate)  # at iteration 0
+    schedule = configs.linear_decay(rate, 10)
+    for t, expected in ((0, rate), (5, rate / 2), (10, 0.0), (20, 0.0)):  # rate (1 - t / 10), then 0
+        np.testing.assert_allclose(float(schedule(t)), expected, rtol=1e-6, atol=1e-12)
+    training.train_and_evaluate(config, str(tmp_path))
+    model = ganzoo.load_model(tmp_path / "checkpoints" / "step_0000004.keras")
+    assert int(model.g_optimizer.iterations) == 4 and int(model.d_optimizer.iterations) == 4 * model.n_critic
+    for opt in (model.d_optimizer, model.g_optimizer):
+        assert float(np.asarray(opt.learning_rate)) == 0.0  # at the end of its decay
+    record = json.load(open(tmp_path / "config.json"))
+    assert record["lr_decay"] == "linear" and record["d_optimizer"]["learning_rate"] == rate
+    rerun = configs.load(str(tmp_path / "config.json"))
+    assert rerun.lr_decay == "linear" and rerun.d_optimizer.learning_rate == rate
+    with config.unlocked():
+        config.lr_decay = "cosine"
+    with pytest.raises(ValueError, match="lr_decay='cosine'"):
+        configs.check(config)

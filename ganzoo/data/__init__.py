@@ -3,9 +3,9 @@
 from ganzoo.data.images import image_dataset, image_source_parts, read_encoded
 from ganzoo.data.pipeline import DataError, batched, epoch_permutations
 from ganzoo.data.sources import load_arrays, load_mnist_idx, make_dataset, read_idx, reference_images, stacked_mnist
-from ganzoo.data.toy import TOY_DISTRIBUTIONS, toy, toy_dataset, toy_modes
+from ganzoo.data.toy import TOY_DISTRIBUTIONS, TOY_STDDEV, toy, toy_dataset, toy_modes, toy_stddev
 
 __all__ = [
     "DataError", "batched", "epoch_permutations", "image_dataset", "image_source_parts", "load_arrays", "load_mnist_idx", "make_dataset",
-    "read_encoded", "read_idx", "reference_images", "stacked_mnist", "toy", "toy_dataset", "toy_modes", "TOY_DISTRIBUTIONS",
+    "read_encoded", "read_idx", "reference_images", "stacked_mnist", "toy", "toy_dataset", "toy_modes", "toy_stddev", "TOY_DISTRIBUTIONS", "TOY_STDDEV",
 ]

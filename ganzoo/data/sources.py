@@ -23,7 +23,7 @@ import numpy as np
 from ganzoo.data import images as images_lib
 from ganzoo.data import registry
 from ganzoo.data.pipeline import DataError, batched, batched_stream
-from ganzoo.data.toy import TOY_DISTRIBUTIONS, toy
+from ganzoo.data.toy import TOY_DISTRIBUTIONS, TRAINING_POINTS, toy
 
 IDX_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
              "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
@@ -209,7 +209,7 @@ def make_dataset(dataset, batch_size, *, data_dir=None, conditional=False, seed=
     if dataset in TOY_DISTRIBUTIONS:
         if conditional:
             raise DataError(f"Toy dataset {dataset!r} has no labels; set conditional=False.")
-        x, y, shape = toy(dataset, 100_000, seed), None, (2,)
+        x, y, shape = toy(dataset, TRAINING_POINTS, seed), None, (2,)
     elif dataset.startswith("images:") or (dataset in IMAGE_SOURCES and data_dir):
         path, options = (dataset[len("images:"):], {}) if dataset.startswith("images:") else (data_dir, IMAGE_SOURCES[dataset])
         x, prepare, shape, y, _ = images_lib.image_source_parts(path, image_size=image_size, **options)

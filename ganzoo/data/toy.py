@@ -1,7 +1,11 @@
-"""2-d toy distributions: the mode-collapse benchmarks of VEEGAN and PacGAN.
+"""2-d toy distributions: the mode-collapse benchmarks of PacGAN (Lin et al. 2018, Table 1).
 
-ring8: 8 Gaussians evenly spaced on a circle of radius 2, sigma = 0.02.
-grid25: 25 Gaussians at {-4, -2, 0, 2, 4}^2, sigma = 0.02.
+As PacGAN's `synthetic_data_experiments` defines them:
+- ring8: 8 Gaussians at angles 2 pi k / 8, k = 0..7, on a circle of radius 1, sigma = 0.01;
+- grid25: 25 Gaussians at {-4, -2, 0, 2, 4}^2, sigma = 0.05;
+- training on a fixed set of 100,000 points (`TRAINING_POINTS`; `ganzoo.data.make_dataset`).
+The unrolled-GAN/VEEGAN helper places its ring means with `linspace(0, 2 pi, 8)`,
+endpoint included, so two of its 8 means coincide (7 distinct modes); ours are 8.
 swissroll: the 2-d swiss roll (scikit-learn's recipe), scaled to about [-2, 2].
 """
 
@@ -9,14 +13,24 @@ import numpy as np
 
 from ganzoo.data.pipeline import batched
 
-TOY_STDDEV = 0.02
+# The mixtures' standard deviation per component (PacGAN): the high-quality radius of the mode
+# metrics is 3 of it.
+TOY_STDDEV = {"ring8": 0.01, "grid25": 0.05}
+TRAINING_POINTS = 100_000  # PacGAN trains on one fixed set of 100k points
+
+
+def toy_stddev(name):
+    """The per-mode standard deviation of mixture `name` (`TOY_STDDEV`)."""
+    if name not in TOY_STDDEV:
+        raise ValueError(f"{name!r} has no discrete modes; expected one of {sorted(TOY_STDDEV)}.")
+    return TOY_STDDEV[name]
 
 
 def toy_modes(name):
     """Mode centres, shape (K, 2), for `ring8` and `grid25`."""
     if name == "ring8":
-        angles = 2 * np.pi * np.arange(8) / 8
-        return (2.0 * np.stack([np.cos(angles), np.sin(angles)], 1)).astype("float32")
+        angles = 2 * np.pi * np.arange(8) / 8  # endpoint excluded: 8 distinct means
+        return np.stack([np.cos(angles), np.sin(angles)], 1).astype("float32")
     if name == "grid25":
         g = np.array([-4.0, -2.0, 0.0, 2.0, 4.0])
         return np.stack(np.meshgrid(g, g, indexing="ij"), -1).reshape(-1, 2).astype("float32")
@@ -40,7 +54,7 @@ def toy(name, n, seed=0):
 def _mixture(name):
     def sample(n, rng):
         modes = toy_modes(name)
-        return modes[rng.integers(len(modes), size=n)] + TOY_STDDEV * rng.standard_normal((n, 2))
+        return modes[rng.integers(len(modes), size=n)] + TOY_STDDEV[name] * rng.standard_normal((n, 2))
 
     return sample
 
@@ -54,6 +68,6 @@ def _swissroll(n, rng):
 TOY_DISTRIBUTIONS = {"ring8": _mixture("ring8"), "grid25": _mixture("grid25"), "swissroll": _swissroll}
 
 
-def toy_dataset(name, batch_size, *, n=100_000, seed=0):
+def toy_dataset(name, batch_size, *, n=TRAINING_POINTS, seed=0):
     """A shuffled, repeated `tf.data.Dataset` of toy batches of shape (batch_size, 2)."""
     return batched(toy(name, n, seed), batch_size, seed=seed)

@@ -46,6 +46,7 @@ SALTS_PER_STEP = 1024
 MAX_N_CRITIC = SALTS_PER_STEP // SALTS_PER_UPDATE - 1
 
 
+REAL_BATCHES = ("shared", "fresh")
 MAX_GENERATE_BYTES = 4 << 30  # what `generate` returns in one array; `iter_generate` has no limit
 
 
@@ -76,6 +77,12 @@ class BaseGAN(keras.Model):
             "dragan", "r1") to use that one instead, on any variant.
         penalty_weight: the weight of `penalty`; None for
             `ganzoo.penalties.DEFAULT_WEIGHTS[penalty]`.
+        real_batches: "shared": every critic update of a step sees the same
+            real batch; "fresh": each sees its own (WGAN's and WGAN-GP's
+            Algorithm 1 sample x for every critic iteration; so does
+            gan_toy.py). With "fresh" a step's batch holds n_critic x B rows,
+            cut into n_critic batches of B; the generator update draws B
+            latents. `ganzoo-train` feeds such batches (config.batch_size is B).
 
     Example:
     >>> model = ganzoo.models.NSGAN.from_data_shape((2,), penalty="wgan-gp", penalty_weight=1.0)
@@ -94,9 +101,12 @@ class BaseGAN(keras.Model):
     def __init__(
         self, generator, discriminator, latent_dim, *, num_classes=None, n_critic=None,
         ema_decay=None, instance_noise=0.0, instance_noise_steps=10000,
-        mismatched_negatives=False, seed=None, penalty=None, penalty_weight=None, **kwargs,
+        mismatched_negatives=False, seed=None, penalty=None, penalty_weight=None, real_batches="shared", **kwargs,
     ):
         super().__init__(**kwargs)
+        if real_batches not in REAL_BATCHES:
+            raise ValueError(f"real_batches={real_batches!r}; expected one of {', '.join(REAL_BATCHES)}.")
+        self.real_batches = real_batches
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
@@ -166,13 +176,14 @@ class BaseGAN(keras.Model):
     def network_defaults(cls, data_shape):
         """The options `from_data_shape` builds the default networks with, spelled out.
 
-        Toy data: 3 x 512 ReLU MLPs (WGAN-GP's `gan_toy.py`), and no batch norm
-        in the critic; images: the DCGAN widths of `networks.DCGAN_SPECS`.
+        Toy data: 3 x 512 ReLU MLPs (WGAN-GP's `gan_toy.py`), and a critic with
+        no batch or layer norm (gan_toy.py has none; spectral normalization stays);
+        images: the DCGAN widths of `networks.DCGAN_SPECS`.
         """
         data_shape = networks.check_data_shape(data_shape)
         options = {k: v for k, v in cls.discriminator_options.items() if k in ("normalization", "dropout")}
         options.setdefault("dropout", 0.0)
-        if len(data_shape) == 1 and options["normalization"] == "batch":
+        if len(data_shape) == 1 and options["normalization"] in ("batch", "layer"):
             options["normalization"] = "none"
         return {"generator_widths": networks.default_generator_widths(data_shape),
                 "discriminator_widths": networks.default_discriminator_widths(data_shape), **options}
@@ -241,6 +252,7 @@ class BaseGAN(keras.Model):
             "instance_noise_steps": self.instance_noise_steps,
             "mismatched_negatives": self.mismatched_negatives,
             "seed": self.seed,
+            "real_batches": self.real_batches,
         })
         if self.penalty is not None:  # absent from older configs: None is the default
             config.update({"penalty": self.penalty, "penalty_weight": self.penalty_weight})
@@ -427,18 +439,32 @@ class BaseGAN(keras.Model):
             return data[0], data[1]
         return data, None
 
+    def critic_batch_rows(self, batch_size):
+        """Rows of real data one train_step takes when each update uses `batch_size`:
+        n_critic x batch_size with real_batches="fresh", else batch_size."""
+        return batch_size * (self.n_critic if self.real_batches == "fresh" else 1)
+
     def train_step(self, data):
-        real, labels = self._unpack(data)
-        if self.num_classes and labels is None:
+        every_real, every_label = self._unpack(data)
+        if self.num_classes and every_label is None:
             raise ValueError("A conditional model needs (images, labels) batches.")
-        labels = None if labels is None else tf.cast(tf.reshape(labels, [-1]), tf.int32)
-        batch = tf.shape(real)[0]
+        every_label = None if every_label is None else tf.cast(tf.reshape(every_label, [-1]), tf.int32)
+        fresh = self.real_batches == "fresh" and self.n_critic > 1
+        rows = every_real.shape[0]
+        if fresh and rows is not None and rows % self.n_critic:
+            raise ValueError(f"real_batches='fresh' cuts a batch into n_critic={self.n_critic} critic batches; "
+                             f"got a batch of {rows} rows. Feed n_critic x B rows (critic_batch_rows(B)).")
+        batch = tf.shape(every_real)[0] // self.n_critic if fresh else tf.shape(every_real)[0]
         replicas = tf.cast(self.distribute_strategy.num_replicas_in_sync, tf.float32)
         d_vars = self.discriminator.trainable_variables
         g_vars = self.generator.trainable_variables
 
         for i in range(self.n_critic):
             salt = SALTS_PER_UPDATE * i
+            real, labels = every_real, every_label
+            if fresh:  # x^(i) of Algorithm 1: this update's own real batch
+                real = every_real[i * batch:(i + 1) * batch]
+                labels = None if every_label is None else every_label[i * batch:(i + 1) * batch]
             z = self._latent(batch, salt + SALT_LATENT)
             # The critic's fakes carry the real batch's labels (gan_cifar_resnet.py), so a penalty's
             # interpolate between x and G(z) belongs to one class and is scored with that class.

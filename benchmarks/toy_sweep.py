@@ -1,0 +1,198 @@
+"""Every variant at its best on one toy budget (Lucic et al. 2018's protocol): a small search, then seeds.
+
+    python benchmarks/toy_sweep.py --stage=search [--jobs=2] [--runs=runs/toy_sweep]
+    python benchmarks/toy_sweep.py --stage=seeds     # the best point of each (variant, dataset), seeds 1 and 2
+    python benchmarks/toy_sweep.py --stage=report    # tables into benchmarks/results/toy_sweep/
+
+Each run is `ganzoo-train --config=zoo_configs/zoo.py:<variant>,<dataset>` on the zoo's toy budget
+(`ganzoo.configs.TOY_STEPS`, linear decay, batch 128) with one point of `GRIDS` on top, one thread per
+run, `--jobs` runs at once. A run whose workdir holds metrics.json is done and skipped, and one cut
+short resumes from its checkpoint, so the stages can be killed and restarted. Scores: PacGAN's
+protocol (`ganzoo.metrics.toy`); the best point maximises (modes covered, high-quality fraction),
+on seed 0. The seeds stage reruns it at seeds 1 and 2; the report gives mean +- sd over the 3.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+DATASETS = ("ring8", "grid25")
+# One point: the --config overrides on top of the zoo recipe ("lr" sets both learning rates).
+# The learning rate is searched for every variant at its paper's optimizer, betas and n_critic:
+# its paper's rate, 3e-4 and 1e-3. A variant's extra points test what its paper varies.
+_RATES = ({"lr": 1e-4}, {"lr": 3e-4}, {"lr": 1e-3})
+GRIDS = {
+    "gan": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}),
+    "nsgan": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}),
+    "lsgan": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}),
+    "ebgan": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}),
+    # weight_decay=0: the drift the regulariser stops
+    "loss-sensitive": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}, {"lr": 1e-3, "model.weight_decay": 0.0}),
+    "wgan": ({"lr": 5e-5}, {"lr": 3e-4}, {"lr": 1e-3}),
+    # gp_weight 10, the image setting, beside gan_toy.py's 0.1
+    "wgan-gp": _RATES + ({"lr": 1e-3, "model.gp_weight": 10.0},),
+    "wgan-ct": _RATES + ({"lr": 1e-3, "model.gp_weight": 0.1},),
+    "dragan": _RATES,
+    "sngan": _RATES,
+}
+
+
+def point_name(point):
+    return "_".join(f"{k.split('.')[-1]}{v:g}" if isinstance(v, float) else f"{k.split('.')[-1]}{v}"
+                    for k, v in sorted(point.items()))
+
+
+def workdir_of(runs, variant, dataset, point, seed):
+    return os.path.join(runs, f"{variant}-{dataset}", f"{point_name(point)}_seed{seed}")
+
+
+def flags_of(point):
+    out = []
+    for key, value in point.items():
+        if key == "lr":
+            out += [f"--config.d_optimizer.learning_rate={value}", f"--config.g_optimizer.learning_rate={value}"]
+        else:
+            out.append(f"--config.{key}={value}")
+    return out
+
+
+def run_one(job):
+    variant, dataset, point, seed, workdir, extra = job
+    if os.path.isfile(os.path.join(workdir, "metrics.json")):
+        return job, "done before"
+    os.makedirs(workdir, exist_ok=True)
+    env = dict(os.environ, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", TF_CPP_MIN_LOG_LEVEL="3")
+    command = [sys.executable, "-m", "ganzoo.train", f"--config={ROOT}/zoo_configs/zoo.py:{variant},{dataset}",
+               f"--workdir={workdir}", f"--config.seed={seed}", "--config.verbose=0", "--config.tensorboard=False",
+               *flags_of(point), *extra]
+    started = time.time()
+    with open(os.path.join(workdir, "train.log"), "a") as log:
+        code = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    return job, f"exit {code} after {time.time() - started:.0f} s"
+
+
+def score(metrics):
+    return (metrics["modes"], metrics["high_quality"])
+
+
+def read(workdir):
+    path = os.path.join(workdir, "metrics.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def best_points(runs, variants):
+    best = {}
+    for variant in variants:
+        for dataset in DATASETS:
+            scored = [(score(m), i) for i, p in enumerate(GRIDS[variant])
+                      if (m := read(workdir_of(runs, variant, dataset, p, 0)))]
+            if scored:
+                best[variant, dataset] = GRIDS[variant][max(scored)[1]]
+    return best
+
+
+def jobs_for(stage, runs, variants, extra):
+    if stage == "search":
+        # every point of one dataset before the next, cheapest variants last so a cut-short search
+        # has the slow ones done
+        return [(v, d, p, 0, workdir_of(runs, v, d, p, 0), extra) for d in DATASETS for v in variants for p in GRIDS[v]]
+    best = best_points(runs, variants)
+    return [(v, d, p, s, workdir_of(runs, v, d, p, s), extra) for (v, d), p in best.items() for s in (1, 2)]
+
+
+def _mean_sd(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None
+    return statistics.mean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
+
+
+def report(runs, variants, out):
+    rows, summary = [], []
+    best = best_points(runs, variants)
+    for variant in variants:
+        for dataset in DATASETS:
+            for point in GRIDS[variant]:
+                m = read(workdir_of(runs, variant, dataset, point, 0))
+                if m:
+                    rows.append({"variant": variant, "dataset": dataset, "point": point, "seed": 0,
+                                 "best": best.get((variant, dataset)) == point,
+                                 **{k: m.get(k) for k in ("modes", "modes_any", "high_quality", "reverse_kl", "w1",
+                                                          "steps_per_second")}})
+            if (variant, dataset) not in best:
+                continue
+            point = best[variant, dataset]
+            seeds = [m for s in (0, 1, 2) if (m := read(workdir_of(runs, variant, dataset, point, s)))]
+            entry = {"variant": variant, "dataset": dataset, "point": point, "n": len(seeds),
+                     "workdirs": [workdir_of(runs, variant, dataset, point, s) for s in (0, 1, 2)]}
+            for key in ("modes", "modes_any", "high_quality", "reverse_kl", "w1"):
+                entry[key] = _mean_sd([m.get(key) for m in seeds])
+            summary.append(entry)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"protocol": _protocol(), "search": rows, "best": summary}, f, indent=1)
+    lines = [f"# Toy sweep: {_protocol()}", "", "## Best point of each variant, mean +- sd over its seeds", "",
+             "| variant | dataset | point | n | modes (>= 20) | modes (>= 1) | high quality | reverse KL | W1 |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    fmt = lambda ms, scale=1.0, digits=2: "-" if ms[0] is None else f"{ms[0] * scale:.{digits}f} +- {ms[1] * scale:.{digits}f}"  # noqa: E731
+    for e in summary:
+        lines.append(f"| {e['variant']} | {e['dataset']} | {point_name(e['point'])} | {e['n']} | {fmt(e['modes'], digits=1)} | "
+                     f"{fmt(e['modes_any'], digits=1)} | {fmt(e['high_quality'], 100, 1)} % | {fmt(e['reverse_kl'], digits=3)} | "
+                     f"{fmt(e['w1'], digits=3)} |")
+    lines += ["", "## Every point of the search (seed 0)", "",
+              "| variant | dataset | point | modes | modes (>= 1) | high quality | reverse KL | W1 | steps/s |",
+              "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        kl = "-" if r["reverse_kl"] is None else f"{r['reverse_kl']:.3f}"
+        lines.append(f"| {r['variant']} | {r['dataset']} | {point_name(r['point'])}{' (best)' if r['best'] else ''} | "
+                     f"{r['modes']} | {r['modes_any']} | {100 * r['high_quality']:.1f} % | {kl} | {r['w1']:.3f} | "
+                     f"{r['steps_per_second']} |")
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines[:len(summary) + 6]))
+
+
+def _protocol():
+    from ganzoo import configs
+    from ganzoo.metrics.toy import PROTOCOL
+
+    return (f"{configs.TOY_STEPS} generator steps x 128, both rates decayed linearly to 0, the zoo's 2x128 MLPs, "
+            f"best point on seed 0 by (modes, high quality); {PROTOCOL}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", choices=("search", "seeds", "report"), required=True)
+    parser.add_argument("--runs", default=os.path.join(ROOT, "runs", "toy_sweep"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "toy_sweep"))
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--variants", default=",".join(GRIDS))
+    parser.add_argument("extra", nargs="*", help="more --config.* flags for every run (after --)")
+    args = parser.parse_args()
+    variants = args.variants.split(",")
+    if args.stage == "report":
+        report(args.runs, variants, args.out)
+        return
+    jobs = jobs_for(args.stage, args.runs, variants, args.extra)
+    print(f"{len(jobs)} runs, {args.jobs} at a time", flush=True)
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        for i, (job, status) in enumerate(pool.map(run_one, jobs), 1):
+            m = read(job[4])
+            result = f"{m['modes']} modes, {100 * m['high_quality']:.1f} % HQ, W1 {m['w1']:.3f}" if m else "no metrics"
+            print(f"[{i}/{len(jobs)}] {job[0]} {job[1]} {point_name(job[2])} seed {job[3]}: {status}; {result}", flush=True)
+    report(args.runs, variants, args.out)
+
+
+if __name__ == "__main__":
+    main()
