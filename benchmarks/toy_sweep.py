@@ -5,7 +5,7 @@
     python benchmarks/toy_sweep.py --stage=report    # tables into benchmarks/results/toy_sweep/
 
 Each run is `ganzoo-train --config=zoo_configs/zoo.py:<variant>,<dataset>` on the zoo's toy budget
-(`ganzoo.configs.TOY_STEPS`, linear decay, batch 128) with one point of `GRIDS` on top, one thread per
+(`ganzoo.configs.TOY_STEPS`, batch 128) with one point of `GRIDS` on top, one thread per
 run, `--jobs` runs at once. A run whose workdir holds metrics.json is done and skipped, and one cut
 short resumes from its checkpoint, so the stages can be killed and restarted. Scores: PacGAN's
 protocol (`ganzoo.metrics.toy`); the best point maximises (modes covered, high-quality fraction),
@@ -25,27 +25,29 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 DATASETS = ("ring8", "grid25")
-# One point: the --config overrides on top of the zoo recipe ("lr" sets both learning rates).
-# The learning rate is searched for every variant at its paper's optimizer, betas and n_critic:
-# its paper's rate, 3e-4 and 1e-3. A variant's extra points test what its paper varies.
-_RATES = ({"lr": 1e-4}, {"lr": 3e-4}, {"lr": 1e-3})
+# One point: the --config overrides on top of the zoo recipe ("lr" sets both learning rates);
+# {} is the recipe itself (1e-3, each paper's betas and n_critic). The other points: the
+# learning rate at 3e-4, the paper's own rate, linear decay, and what a variant's paper varies.
+_COMMON = ({}, {"lr": 3e-4}, {"lr_decay": "linear"})
 GRIDS = {
-    "gan": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}),
-    "nsgan": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}),
-    "lsgan": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}),
-    "ebgan": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}),
+    "gan": _COMMON + ({"lr": 2e-4},),
+    "nsgan": _COMMON + ({"lr": 2e-4},),
+    "lsgan": _COMMON + ({"lr": 2e-4},),
+    "ebgan": _COMMON + ({"lr": 2e-4},),
     # weight_decay=0: the drift the regulariser stops
-    "loss-sensitive": ({"lr": 2e-4}, {"lr": 3e-4}, {"lr": 1e-3}, {"lr": 1e-3, "model.weight_decay": 0.0}),
-    "wgan": ({"lr": 5e-5}, {"lr": 3e-4}, {"lr": 1e-3}),
+    "loss-sensitive": _COMMON[:1] + ({"model.weight_decay": 0.0},) + _COMMON[1:] + ({"lr": 2e-4},),
+    "wgan": _COMMON + ({"lr": 5e-5},),
     # gp_weight 10, the image setting, beside gan_toy.py's 0.1
-    "wgan-gp": _RATES + ({"lr": 1e-3, "model.gp_weight": 10.0},),
-    "wgan-ct": _RATES + ({"lr": 1e-3, "model.gp_weight": 0.1},),
-    "dragan": _RATES,
-    "sngan": _RATES,
+    "wgan-gp": _COMMON + ({"model.gp_weight": 10.0}, {"lr": 1e-4}),
+    "wgan-ct": _COMMON + ({"model.gp_weight": 0.1}, {"lr": 1e-4}),
+    "dragan": _COMMON + ({"lr": 1e-4},),
+    "sngan": _COMMON + ({"lr": 1e-4},),
 }
 
 
 def point_name(point):
+    if not point:
+        return "recipe"
     return "_".join(f"{k.split('.')[-1]}{v:g}" if isinstance(v, float) else f"{k.split('.')[-1]}{v}"
                     for k, v in sorted(point.items()))
 
@@ -104,9 +106,10 @@ def best_points(runs, variants):
 
 def jobs_for(stage, runs, variants, extra):
     if stage == "search":
-        # every point of one dataset before the next, cheapest variants last so a cut-short search
-        # has the slow ones done
-        return [(v, d, p, 0, workdir_of(runs, v, d, p, 0), extra) for d in DATASETS for v in variants for p in GRIDS[v]]
+        # the recipe of every variant first (the presets), then the second point of every variant, ...
+        longest = max(len(GRIDS[v]) for v in variants)
+        return [(v, d, GRIDS[v][i], 0, workdir_of(runs, v, d, GRIDS[v][i], 0), extra)
+                for i in range(longest) for d in DATASETS for v in variants if i < len(GRIDS[v])]
     best = best_points(runs, variants)
     return [(v, d, p, s, workdir_of(runs, v, d, p, s), extra) for (v, d), p in best.items() for s in (1, 2)]
 
@@ -167,7 +170,7 @@ def _protocol():
     from ganzoo import configs
     from ganzoo.metrics.toy import PROTOCOL
 
-    return (f"{configs.TOY_STEPS} generator steps x 128, both rates decayed linearly to 0, the zoo's 2x128 MLPs, "
+    return (f"{configs.TOY_STEPS} generator steps x 128, the zoo's 3x256 MLPs, "
             f"best point on seed 0 by (modes, high quality); {PROTOCOL}")
 
 

@@ -16,15 +16,21 @@ from ganzoo.data import registry
 from ganzoo.packaging import package_preset
 
 DATA = {
-    "ring8": "ring8, the 8-Gaussian ring of the VEEGAN/PacGAN protocol (radius 2, std 0.02)",
-    "grid25": "grid25, the 5x5 grid of Gaussians of the VEEGAN/PacGAN protocol (spacing 2, std 0.02)",
+    "ring8": "ring8, PacGAN's 8-Gaussian ring (radius 1, std 0.01, a fixed set of 100,000 points)",
+    "grid25": "grid25, PacGAN's 5x5 grid of Gaussians (spacing 2, std 0.05, a fixed set of 100,000 points)",
     "mnist": "MNIST", "fashion_mnist": "Fashion-MNIST", "stackedmnist": "Stacked-MNIST (3 MNIST digits as RGB)",
 }
 
 
 def networks(config):
     if registry.is_toy(config["dataset"]):
-        return "3x256 ReLU MLPs" + (" (autoencoder critic 2x256 each way)" if config["variant"] == "ebgan" else "")
+        model = config["model"]
+        width = lambda widths: "x".join(str(w) for w in widths) if len(set(widths)) > 1 else f"{len(widths)}x{widths[0]}"  # noqa: E731
+        if config["variant"] == "ebgan":
+            return (f"a {width(model['generator_widths'])} ReLU MLP generator and an autoencoder critic "
+                    f"({width(model['discriminator_widths'])} each way)")
+        return (f"{width(model['generator_widths'])} (generator) and {width(model['discriminator_widths'])} (critic) "
+                f"ReLU MLPs, critic normalization {model['normalization']}")
     if config["variant"] == "ebgan":
         return ("a small DCGAN-28 generator (64-32 channels, 64-d latent) and an autoencoder critic "
                 "(conv 16-32 encoder, 16-d code, mirrored decoder)")

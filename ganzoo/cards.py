@@ -221,11 +221,20 @@ its numbers sit in the CIFAR-10 table above, measured on a JPEG q75 copy, so not
 | Miyato et al. 2018, Table 2, ResNet | SN-GAN, hinge loss | 8.22 ± .05 | 21.7 ± .21 |
 | Gulrajani et al. 2017 (WGAN-GP), Table 3, ResNet | WGAN-GP | 7.86 ± .07 | - |
 
-Toy and Stacked-MNIST anchors (VEEGAN, Srivastava et al. 2017, Table 1; PacGAN, Lin et al. 2018,
-Tables 1-3) use the same mode / high-quality protocol as ganzoo's toy metrics (2,500 samples; 26,000
-for Stacked-MNIST) with their own MLP / DCGAN networks and budgets; their tables are not transcribed
-here because no text copy of them could be checked from this machine (the authors publish them as
-images), so compare against the papers directly."""
+**Toy anchors (theirs, not ganzoo's).** grid25 at PacGAN's data definition and protocol (25
+Gaussians, sigma 0.05, 100,000 training points; 2,500 samples, 3 sigma, >= 20 per mode), their
+networks (PacGAN: G 4x400 with batch norm, D 3x200 maxout, Adam(1e-4, beta_1=0.8), batch 100, 400
+epochs) and budgets, means over their runs:
+
+| source | model | grid25 modes (of 25) | high-quality samples |
+|---|---|---|---|
+| Lin et al. 2018 (PacGAN), Table 1 | GAN | 17.3 | 94.8 % |
+| Lin et al. 2018 (PacGAN), Table 1 | PacGAN4 | 24.8 | 93.6 % |
+| GDPP README (VEEGAN-lineage networks) | WGAN-GP | 24.2 | - |
+
+ganzoo's toy presets train 10,000 steps x 128 on 3x256 MLPs (`benchmarks/results/toy_sweep/`), a
+fraction of PacGAN's 400 epochs; Stacked-MNIST anchors (VEEGAN, PacGAN Tables 2-3) are not
+transcribed here."""
 
 
 def leaderboard_markdown():

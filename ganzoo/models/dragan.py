@@ -14,6 +14,13 @@ class DRAGAN(BaseGAN):
     alpha * scale * std(x) * u, u ~ U[0, 1] (the authors' code). lambda = 10,
     Adam(1e-4, beta_1=0.5, beta_2=0.9); layer norm in D (per-example penalty).
 
+    Deviations kept:
+    - The perturbation follows the authors' code (x_p = x + 0.5 std(x) u,
+      u ~ U[0, 1] per element, then x_hat = x + alpha (x_p - x) with alpha
+      per example), not the paper's text (x + delta, delta ~ N(0, cI)).
+    - std(x) is over every element of the global batch, as the code's X.std().
+    - Toy critics have no layer norm.
+
     Args:
         gp_weight: lambda.
         perturbation_scale: scale (the paper's delta-like constant, 0.5).

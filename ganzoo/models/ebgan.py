@@ -32,6 +32,14 @@ class EBGAN(BaseGAN):
     term against mode collapse. Energy: per-example mean squared error on data
     in [-1, 1] (see `default_margin` for the margins). Adam(2e-4, beta_1=0.5).
 
+    Deviations kept:
+    - The energy is the per-example mean squared error, not the paper's
+      L2 norm of the residual; the margins are converted (`default_margin`).
+    - Toy data: margin 1.0 and an MLP autoencoder are ours (the paper has no
+      2-d experiment).
+    - The pull-away term is on the encoder's codes of the generated batch,
+      weight 0.1, as the paper; the critic takes no pull-away term.
+
     Args:
         margin: m; None for `default_margin(data_shape)`.
         pt_weight: weight of the pull-away term (0.1 in the paper).

@@ -14,6 +14,11 @@ class GAN(BaseGAN):
     are for low-dimensional manifolds: the generator's gradient vanishes
     (Arjovsky & Bottou 2017, arXiv:1701.04862). Kept in the zoo to show it.
     DCGAN networks and Adam(2e-4, beta_1=0.5) (Radford et al. 2016).
+    D maximises E[log D(x)] + E[log(1 - D(G(z)))] (its loss is the sigmoid
+    cross-entropy); the generator's loss alone differs from `NSGAN`.
+
+    Deviations kept: none in the loss. The paper's MLPs used maxout and
+    dropout; the zoo's are ReLU (toy) and DCGAN (images).
 
     Args: see `BaseGAN`.
 

@@ -15,6 +15,8 @@ class LSGAN(BaseGAN):
     from the decision boundary keep a gradient proportional to their distance.
     Adam(2e-4, beta_1=0.5) as in the paper.
 
+    Deviations kept: none in the loss; toy nets are the zoo's MLPs.
+
     Args: see `BaseGAN`.
 
     Example:

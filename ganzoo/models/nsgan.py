@@ -12,6 +12,9 @@ class NSGAN(BaseGAN):
     Same fixed point as the minimax game, strong gradients early on. With
     DCGAN networks and Adam(2e-4, beta_1=0.5) this is DCGAN (Radford et al. 2016).
 
+    Deviations kept: none in the loss. The toy critic has no batch norm
+    (PacGAN's toy D has none either; its G has batch norm, the zoo's none).
+
     Args: see `BaseGAN`.
 
     Example:

@@ -16,6 +16,15 @@ class WGANCT(WGANGP):
     images as in the paper, 0.2 on toy data) and returns `[logits, features]`.
     lambda_CT = 2, M' = 0 (the authors' code).
 
+    Deviations kept:
+    - Adam(1e-4, beta_1=0, beta_2=0.9), WGAN-GP's; the authors' code uses
+      beta_1 = 0.5.
+    - Toy critics use dropout 0.2 (ours): 0.5 on the 2-d input of a small
+      MLP drops too much of it. Toy critics have no layer norm (gan_toy.py's
+      critic, which CT-GAN's toy code builds on, has none).
+    - The consistency term is on the real batch only, as in the paper and
+      code; both passes see the same x (no input perturbation).
+
     Args:
         ct_weight: weight of the consistency term.
         ct_margin: M'.

@@ -11,7 +11,17 @@ class WGANGP(BaseGAN):
 
     x_hat = alpha x + (1 - alpha) G(z), alpha ~ U[0, 1] per example. The
     penalty is per example, so the critic has no batch norm (layer norm
-    instead). lambda = 10, n_critic = 5, Adam(1e-4, beta_1=0, beta_2=0.9).
+    instead, the paper's recommendation). lambda = 10, n_critic = 5,
+    Adam(1e-4, beta_1=0, beta_2=0.9), a fresh real batch for every critic
+    iteration (Algorithm 1; the zoo's configs: `real_batches="fresh"`).
+
+    Deviations kept:
+    - Toy data: lambda = 0.1, as the authors' gan_toy.py; its nets are
+      3 x 512 with batch 256 and Adam(1e-4, 0.5, 0.9), the zoo's are 2 x 128
+      with batch 128 at the learning rate of its toy search
+      (benchmarks/results/toy_sweep/), decayed linearly to 0.
+    - The toy critic has no normalisation (as gan_toy.py); image critics use
+      layer norm.
 
     Args:
         gp_weight: lambda.
