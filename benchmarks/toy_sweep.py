@@ -41,7 +41,8 @@ GRIDS = {
     "wgan-gp": _COMMON + ({"model.gp_weight": 10.0}, {"lr": 1e-4}),
     "wgan-ct": _COMMON + ({"model.gp_weight": 0.1}, {"lr": 1e-4}),
     "dragan": _COMMON + ({"lr": 1e-4},),
-    "sngan": _COMMON + ({"lr": 1e-4},),
+    # Keras' SpectralNormalization (no gradient through sigma) against the faithful layer
+    "sngan": _COMMON + ({"lr": 1e-4}, {"model.normalization": "spectral_keras"}),
 }
 
 
@@ -164,6 +165,45 @@ def report(runs, variants, out):
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines[:len(summary) + 6]))
+    if summary:
+        plot_best(summary, os.path.join(out, "samples.png"))
+
+
+def plot_best(summary, path):
+    """2,500 samples of each best point's seed-0 run (its final checkpoint, seed 0) over the true modes."""
+    import glob
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import ganzoo
+
+    variants = list(dict.fromkeys(e["variant"] for e in summary))
+    fig, axes = plt.subplots(len(DATASETS), len(variants), figsize=(2.2 * len(variants), 2.4 * len(DATASETS)),
+                             squeeze=False)
+    for i, dataset in enumerate(DATASETS):
+        modes = ganzoo.data.toy_modes(dataset)
+        lim = 5.5 if dataset == "grid25" else 1.5
+        for j, variant in enumerate(variants):
+            ax = axes[i, j]
+            entry = next((e for e in summary if e["variant"] == variant and e["dataset"] == dataset), None)
+            checkpoints = sorted(glob.glob(os.path.join(entry["workdirs"][0], "checkpoints", "step_*.keras"))) if entry else []
+            if checkpoints:
+                x = ganzoo.load_model(checkpoints[-1]).generate(2500, seed=0)
+                ax.scatter(x[:, 0], x[:, 1], s=1, alpha=0.4, color="tab:blue")
+                m = read(entry["workdirs"][0])
+                ax.set_title(f"{variant} {point_name(entry['point'])}\n{m['modes']}/{m['num_modes']} modes, "
+                             f"{100 * m['high_quality']:.0f} % HQ", fontsize=7)
+            ax.scatter(modes[:, 0], modes[:, 1], s=12, marker="x", color="tab:red")
+            ax.set_xlim(-lim, lim)
+            ax.set_ylim(-lim, lim)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def _protocol():

@@ -1,6 +1,6 @@
 """Package every finished training run under a folder as presets, then regenerate the model cards.
 
-    python export/package_zoo.py --runs=runs/toy_modes [--data_dir_mnist=... --data_dir_fashion=...]
+    python export/package_zoo.py --runs=runs/toy_presets [--data_dir_mnist=... --data_dir_fashion=...]
 
 Each run directory's config.json names its variant and dataset; the preset is
 `{variant}-{zoo dataset}` (e.g. `lsgan-ring8`), its description the variant's

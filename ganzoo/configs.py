@@ -167,7 +167,9 @@ def load_zoo_config(variant, zoo_id, arg=None, *, suffix=""):
 
 def shrink_to_smoke(config):
     """A few steps of the same run: CI runs every config this way."""
-    config.batch_size = 8
+    # a step reads n_critic x batch_size rows with fresh real batches: the 18-face CelebA sample must hold one
+    fresh = config.model.get("real_batches", "shared") == "fresh" and config.model.n_critic > 1
+    config.batch_size = max(2, 16 // config.model.n_critic) if fresh else 8
     config.steps = 3
     config.log_every = config.sample_every = config.checkpoint_every = 2
     config.num_grid_samples = 16
