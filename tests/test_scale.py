@@ -59,21 +59,26 @@ def assert_same_training(expected, actual):
     assert diffs.max() < 2e-3, diffs.max()
 
 
-def single_replica_run(tmp_path, config_path):
+def single_replica_run(tmp_path, config_path, batch_size=None, real_batches=None):
     config = load_config(config_path)
     with config.unlocked():
         config.strategy = "default"
+        config.batch_size = batch_size or config.batch_size
+        config.model.real_batches = real_batches or config.model.real_batches
     training.train_and_evaluate(config, str(tmp_path / "single"))
     return final_weights(str(tmp_path / "single"), config.steps)
 
 
 @pytest.mark.subprocess
 def test_zoo_config_trains_under_mirrored_strategy_like_one_replica(tmp_path):
-    run(train_command("zoo_configs/zoo.py:wgan-gp,ring8,smoke", tmp_path / "mirrored", "strategy=mirrored"),
+    # shared real batches: with "fresh", each replica cuts its own contiguous share of the global
+    # batch into n_critic parts, so its critic batches are other rows than one replica's (see BaseGAN)
+    run(train_command("zoo_configs/zoo.py:wgan-gp,ring8,smoke", tmp_path / "mirrored", "strategy=mirrored",
+                      "model.real_batches=shared", "batch_size=8"),
         env={"GANZOO_CPU_DEVICES": "2"})
     metrics = json.load(open(tmp_path / "mirrored" / "metrics.json"))
     assert metrics["replicas"] == 2 and metrics["steps"] == 3
-    single = single_replica_run(tmp_path, "zoo_configs/zoo.py:wgan-gp,ring8")
+    single = single_replica_run(tmp_path, "zoo_configs/zoo.py:wgan-gp,ring8", real_batches="shared", batch_size=8)
     assert_same_training(single, final_weights(str(tmp_path / "mirrored"), 3))
 
 
@@ -82,7 +87,9 @@ def test_zoo_config_trains_under_mirrored_strategy_like_one_replica(tmp_path):
 def test_multiworker_two_local_processes_end_with_identical_weights(tmp_path):
     ports = free_ports(2)
     cluster = {"worker": [f"127.0.0.1:{p}" for p in ports]}
-    cmd = train_command("zoo_configs/zoo.py:wgan-gp,ring8,smoke", tmp_path / "mw", "strategy=multiworker")
+    # shared real batches, as in the mirrored test: "fresh" cuts each worker's share on its own
+    cmd = train_command("zoo_configs/zoo.py:wgan-gp,ring8,smoke", tmp_path / "mw", "strategy=multiworker",
+                        "model.real_batches=shared", "batch_size=8")
     workers = [
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env={**os.environ, "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})})
@@ -101,7 +108,8 @@ def test_multiworker_two_local_processes_end_with_identical_weights(tmp_path):
         np.testing.assert_array_equal(a, b)
     assert json.load(open(tmp_path / "mw" / "metrics.json"))["replicas"] == 2
     # 2 workers x 4 examples == 1 replica x 8 examples
-    assert_same_training(single_replica_run(tmp_path, "zoo_configs/zoo.py:wgan-gp,ring8"), chief)
+    assert_same_training(single_replica_run(tmp_path, "zoo_configs/zoo.py:wgan-gp,ring8", real_batches="shared",
+                                            batch_size=8), chief)
 
 
 @pytest.mark.subprocess

@@ -83,6 +83,10 @@ class BaseGAN(keras.Model):
             gan_toy.py). With "fresh" a step's batch holds n_critic x B rows,
             cut into n_critic batches of B; the generator update draws B
             latents. `ganzoo-train` feeds such batches (config.batch_size is B).
+            Under a multi-replica strategy each replica cuts its contiguous share
+            of the global batch, so the critic batches hold other rows than on one
+            replica (still n_critic fresh batches per step); "shared" replays a
+            one-replica step exactly.
 
     Example:
     >>> model = ganzoo.models.NSGAN.from_data_shape((2,), penalty="wgan-gp", penalty_weight=1.0)
