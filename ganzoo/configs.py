@@ -52,7 +52,7 @@ TOY_STEPS = 10_000
 # Toy: 3 x 256 ReLU MLPs, both networks (the WGAN-GP toy code's are 3 x 512,
 # PacGAN's G 4 x 400 and D 3 x 200, VEEGAN's 2 x 128): a WGAN-GP step on them
 # costs 0.38x of 3 x 512's (benchmarks/results/toy_step/). VEEGAN's 2 x 128
-# costs half again, but WGAN-GP on it had covered no grid mode after 5,000
+# costs 0.42x of 3 x 256's, but WGAN-GP on it had covered no grid mode after 5,000
 # steps, where 3 x 256 had 4 (benchmarks/results/toy_pilot/). 28 px: a DCGAN at a
 # quarter of the default generator width, half the critic width, and a 64-d
 # latent (270k parameters in all, against 2.2M). Other datasets: the library's
@@ -145,8 +145,7 @@ def base_config(variant, dataset, arg=None):
 def real_rows_per_step(config):
     """Rows of real data a generator step of `config` consumes: batch_size, times n_critic when each
     critic update sees its own real batch (model.real_batches = "fresh")."""
-    fresh = config.model.get("real_batches", "shared") == "fresh"
-    return config.batch_size * (config.model.n_critic if fresh else 1)
+    return models.base.real_rows(config.batch_size, config.model.n_critic, config.model.get("real_batches", "shared"))
 
 
 def zoo_config_spec(variant, zoo_id, *, suffix=""):
@@ -167,9 +166,11 @@ def load_zoo_config(variant, zoo_id, arg=None, *, suffix=""):
 
 def shrink_to_smoke(config):
     """A few steps of the same run: CI runs every config this way."""
-    # a step reads n_critic x batch_size rows with fresh real batches: the 18-face CelebA sample must hold one
-    fresh = config.model.get("real_batches", "shared") == "fresh" and config.model.n_critic > 1
-    config.batch_size = 2 if fresh else 8  # n_critic x 2 rows: even, so two replicas split it alike
+    # a step reads n_critic x batch_size rows with fresh real batches: the 18-face CelebA sample must hold
+    # one, and 2 per critic batch keeps the rows even, so that two replicas split them alike
+    config.batch_size = 8
+    if real_rows_per_step(config) > config.batch_size:
+        config.batch_size = 2
     config.steps = 3
     config.log_every = config.sample_every = config.checkpoint_every = 2
     config.num_grid_samples = 16

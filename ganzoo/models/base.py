@@ -47,6 +47,13 @@ MAX_N_CRITIC = SALTS_PER_STEP // SALTS_PER_UPDATE - 1
 
 
 REAL_BATCHES = ("shared", "fresh")
+
+
+def real_rows(batch_size, n_critic, real_batches):
+    """Rows of real data one train_step takes when each update uses `batch_size`:
+    n_critic x batch_size with real_batches="fresh", else batch_size."""
+    return batch_size * (n_critic if real_batches == "fresh" else 1)
+
 MAX_GENERATE_BYTES = 4 << 30  # what `generate` returns in one array; `iter_generate` has no limit
 
 
@@ -444,9 +451,8 @@ class BaseGAN(keras.Model):
         return data, None
 
     def critic_batch_rows(self, batch_size):
-        """Rows of real data one train_step takes when each update uses `batch_size`:
-        n_critic x batch_size with real_batches="fresh", else batch_size."""
-        return batch_size * (self.n_critic if self.real_batches == "fresh" else 1)
+        """Rows of real data one train_step takes when each update uses `batch_size` (`real_rows`)."""
+        return real_rows(batch_size, self.n_critic, self.real_batches)
 
     def train_step(self, data):
         every_real, every_label = self._unpack(data)
