@@ -37,12 +37,13 @@ GRIDS = {
     # weight_decay=0: the drift the regulariser stops
     "loss-sensitive": _COMMON[:1] + ({"model.weight_decay": 0.0},) + _COMMON[1:] + ({"lr": 2e-4},),
     "wgan": _COMMON + ({"lr": 5e-5},),
-    # gp_weight 10, the image setting, beside gan_toy.py's 0.1
-    "wgan-gp": _COMMON + ({"model.gp_weight": 10.0}, {"lr": 1e-4}),
+    # gp_weight 10, the image setting, beside gan_toy.py's 0.1; 2e-3 with decay: the best of four
+    # short pilots of the default run (benchmarks/results/toy_pilot/)
+    "wgan-gp": _COMMON + ({"model.gp_weight": 10.0}, {"lr": 1e-4}, {"lr": 2e-3, "lr_decay": "linear"}),
     "wgan-ct": _COMMON + ({"model.gp_weight": 0.1}, {"lr": 1e-4}),
     "dragan": _COMMON + ({"lr": 1e-4},),
     # Keras' SpectralNormalization (no gradient through sigma) against the faithful layer
-    "sngan": _COMMON + ({"lr": 1e-4}, {"model.normalization": "spectral_keras"}),
+    "sngan": _COMMON + ({"lr": 1e-4}, {"model.normalization": "spectral_keras"}, {"lr": 2e-3, "lr_decay": "linear"}),
 }
 
 
@@ -69,7 +70,7 @@ def flags_of(point):
 
 def run_one(job):
     variant, dataset, point, seed, workdir, extra = job
-    if os.path.isfile(os.path.join(workdir, "metrics.json")):
+    if read(workdir):
         return job, "done before"
     os.makedirs(workdir, exist_ok=True)
     env = dict(os.environ, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", TF_CPP_MIN_LOG_LEVEL="3")
@@ -86,12 +87,31 @@ def score(metrics):
     return (metrics["modes"], metrics["high_quality"])
 
 
+# The figures of every finished run, by workdir relative to --runs, as results.json recorded them: a run
+# whose folder is gone (a new machine) still counts, and is not rerun.
+RECORDED = {}
+_KEYS = ("modes", "modes_any", "num_modes", "high_quality", "reverse_kl", "w1", "steps_per_second")
+
+
 def read(workdir):
     path = os.path.join(workdir, "metrics.json")
+    if os.path.isfile(path):
+        with open(path) as f:
+            return json.load(f)
+    return RECORDED.get(os.path.join(os.path.basename(os.path.dirname(workdir)), os.path.basename(workdir)))
+
+
+def load_recorded(out):
+    path = os.path.join(out, "results.json")
     if not os.path.isfile(path):
-        return None
+        return
     with open(path) as f:
-        return json.load(f)
+        saved = json.load(f)
+    RECORDED.update(saved.get("runs", {}))
+    for r in saved.get("search", []):  # results.json files written before "runs" existed
+        key = os.path.join(f"{r['variant']}-{r['dataset']}", f"{point_name(r['point'])}_seed{r['seed']}")
+        RECORDED.setdefault(key, {"num_modes": 8 if r["dataset"] == "ring8" else 25,
+                                  **{k: r.get(k) for k in _KEYS if k in r}})
 
 
 def best_points(runs, variants):
@@ -105,12 +125,13 @@ def best_points(runs, variants):
     return best
 
 
-def jobs_for(stage, runs, variants, extra):
+def jobs_for(stage, runs, variants, extra, points=None):
     if stage == "search":
         # the recipe of every variant first (the presets), then the second point of every variant, ...
         longest = max(len(GRIDS[v]) for v in variants)
         return [(v, d, GRIDS[v][i], 0, workdir_of(runs, v, d, GRIDS[v][i], 0), extra)
-                for i in range(longest) for d in DATASETS for v in variants if i < len(GRIDS[v])]
+                for i in range(longest) for d in DATASETS for v in variants
+                if i < len(GRIDS[v]) and (points is None or point_name(GRIDS[v][i]) in points)]
     best = best_points(runs, variants)
     return [(v, d, p, s, workdir_of(runs, v, d, p, s), extra) for (v, d), p in best.items() for s in (1, 2)]
 
@@ -125,6 +146,14 @@ def _mean_sd(values):
 def report(runs, variants, out):
     rows, summary = [], []
     best = best_points(runs, variants)
+    every = dict(RECORDED)
+    for variant in variants:
+        for dataset in DATASETS:
+            for point in GRIDS[variant]:
+                for seed in (0, 1, 2):
+                    workdir = workdir_of(runs, variant, dataset, point, seed)
+                    if m := read(workdir):
+                        every[os.path.relpath(workdir, runs)] = {k: m.get(k) for k in _KEYS}
     for variant in variants:
         for dataset in DATASETS:
             for point in GRIDS[variant]:
@@ -145,7 +174,7 @@ def report(runs, variants, out):
             summary.append(entry)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "results.json"), "w") as f:
-        json.dump({"protocol": _protocol(), "search": rows, "best": summary}, f, indent=1)
+        json.dump({"protocol": _protocol(), "search": rows, "best": summary, "runs": every}, f, indent=1)
     lines = [f"# Toy sweep: {_protocol()}", "", "## Best point of each variant, mean +- sd over its seeds", "",
              "| variant | dataset | point | n | modes (>= 20) | modes (>= 1) | high quality | reverse KL | W1 |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|"]
@@ -170,7 +199,8 @@ def report(runs, variants, out):
 
 
 def plot_best(summary, path):
-    """2,500 samples of each best point's seed-0 run (its final checkpoint, seed 0) over the true modes."""
+    """2,500 samples of each best point's first run still on disk (its final checkpoint, seed 0) over the
+    true modes; the title gives that run's seed."""
     import glob
 
     import matplotlib
@@ -189,12 +219,15 @@ def plot_best(summary, path):
         for j, variant in enumerate(variants):
             ax = axes[i, j]
             entry = next((e for e in summary if e["variant"] == variant and e["dataset"] == dataset), None)
-            checkpoints = sorted(glob.glob(os.path.join(entry["workdirs"][0], "checkpoints", "step_*.keras"))) if entry else []
-            if checkpoints:
+            # the first seed whose run folder is still here
+            found = [(w, c) for w in (entry["workdirs"] if entry else [])
+                     if (c := sorted(glob.glob(os.path.join(w, "checkpoints", "step_*.keras"))))]
+            if found:
+                workdir, checkpoints = found[0]
                 x = ganzoo.load_model(checkpoints[-1]).generate(2500, seed=0)
                 ax.scatter(x[:, 0], x[:, 1], s=1, alpha=0.4, color="tab:blue")
-                m = read(entry["workdirs"][0])
-                ax.set_title(f"{variant} {point_name(entry['point'])}\n{m['modes']}/{m['num_modes']} modes, "
+                m = read(workdir)
+                ax.set_title(f"{variant} {os.path.basename(workdir)}\n{m['modes']}/{m['num_modes']} modes, "
                              f"{100 * m['high_quality']:.0f} % HQ", fontsize=7)
             ax.scatter(modes[:, 0], modes[:, 1], s=12, marker="x", color="tab:red")
             ax.set_xlim(-lim, lim)
@@ -221,13 +254,15 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "toy_sweep"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--variants", default=",".join(GRIDS))
+    parser.add_argument("--points", default=None, help="search only these points (names as in results.md, comma-separated)")
     parser.add_argument("extra", nargs="*", help="more --config.* flags for every run (after --)")
     args = parser.parse_args()
     variants = args.variants.split(",")
+    load_recorded(args.out)
     if args.stage == "report":
         report(args.runs, variants, args.out)
         return
-    jobs = jobs_for(args.stage, args.runs, variants, args.extra)
+    jobs = jobs_for(args.stage, args.runs, variants, args.extra, args.points and args.points.split(","))
     print(f"{len(jobs)} runs, {args.jobs} at a time", flush=True)
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         for i, (job, status) in enumerate(pool.map(run_one, jobs), 1):

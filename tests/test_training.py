@@ -53,6 +53,21 @@ def test_every_variant_has_a_zoo_recipe_per_dataset():
         configs.load(os.path.join(ROOT, "zoo_configs", "zoo.py"))
 
 
+def test_the_default_run_is_the_wgan_gp_ring8_recipe_on_its_short_decayed_schedule():
+    from ganzoo import train
+
+    default, recipe = configs.load(train.DEFAULT_CONFIG), configs.load_zoo_config("wgan-gp", "ring8")
+    configs.check(default)
+    assert (default.steps, default.lr_decay, default.d_optimizer.learning_rate, default.g_optimizer.learning_rate) == (
+        5000, "linear", 2e-3, 2e-3)
+    # everything else is the zoo's recipe (the networks, n_critic, lambda, betas, fresh real batches)
+    for config in (default, recipe):
+        config.steps, config.lr_decay = 0, "none"
+        config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = 0.0
+    assert default.to_dict() == recipe.to_dict()
+    assert configs.decay_steps(configs.load(train.DEFAULT_CONFIG)) == (25_000, 5000)
+
+
 @pytest.mark.parametrize("variant", sorted(PAPERS))
 def test_every_image_recipe_runs_its_papers_hyper_parameters(variant):
     name, rate, beta_1, beta_2, n_critic, options = PAPERS[variant]
