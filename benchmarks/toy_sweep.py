@@ -167,8 +167,10 @@ def report(runs, variants, out):
                 continue
             point = best[variant, dataset]
             seeds = [m for s in (0, 1, 2) if (m := read(workdir_of(runs, variant, dataset, point, s)))]
-            entry = {"variant": variant, "dataset": dataset, "point": point, "n": len(seeds),
-                     "workdirs": [workdir_of(runs, variant, dataset, point, s) for s in (0, 1, 2)]}
+            entry = {"variant": variant, "dataset": dataset, "point": point, "point_name": point_name(point), "n": len(seeds),
+                     "workdirs": [workdir_of(runs, variant, dataset, point, s) for s in (0, 1, 2)],
+                     "figures": [{"seed": s, **{k: m.get(k) for k in _KEYS if k != "steps_per_second"}}
+                                 for s in (0, 1, 2) if (m := read(workdir_of(runs, variant, dataset, point, s)))]}
             for key in ("modes", "modes_any", "high_quality", "reverse_kl", "w1"):
                 entry[key] = _mean_sd([m.get(key) for m in seeds])
             summary.append(entry)
@@ -196,6 +198,20 @@ def report(runs, variants, out):
     print("\n".join(lines[:len(summary) + 6]))
     if summary:
         plot_best(summary, os.path.join(out, "samples.png"))
+        link_presets(summary, os.path.join(os.path.dirname(runs), "toy_presets"))
+
+
+def link_presets(summary, folder):
+    """folder/<variant>-<dataset> -> the best point's first run still on disk: what
+    `export/package_zoo.py --runs=folder --seed_figures=results.json` ships."""
+    os.makedirs(folder, exist_ok=True)
+    for e in summary:
+        found = [w for w in e["workdirs"] if os.path.isfile(os.path.join(w, "metrics.json"))]
+        link = os.path.join(folder, f"{e['variant']}-{e['dataset']}")
+        if os.path.lexists(link):
+            os.remove(link)
+        if found:
+            os.symlink(os.path.abspath(found[0]), link)
 
 
 def plot_best(summary, path):

@@ -31,16 +31,29 @@ def _format(value):
 
 
 def _metrics_table(entry):
-    rows = [f"| {METRIC_NAMES.get(k, k)} | {_format(v)} |" for k, v in entry.get("metrics", {}).items()
-            if k in METRIC_NAMES]
+    seeds = entry.get("seeds")
+    if seeds:
+        mean, sd = seeds["mean"], seeds["sd"]
+        spread = lambda k: f"{_format(mean[k])} ± {_format(sd[k])}" if k in mean else "-"  # noqa: E731
+        rows = [f"| {METRIC_NAMES.get(k, k)} | {_format(v)} | {spread(k)} |" for k, v in entry.get("metrics", {}).items()
+                if k in METRIC_NAMES]
+        header = ["| metric | this preset | mean ± sd over "
+                  f"{seeds['n']} seeds ({', '.join(str(r['seed']) for r in seeds['runs'])}) |", "|---|---|---|"]
+    else:
+        rows = [f"| {METRIC_NAMES.get(k, k)} | {_format(v)} |" for k, v in entry.get("metrics", {}).items()
+                if k in METRIC_NAMES]
+        header = ["| metric | value (n = 1) |", "|---|---|"]
     if not rows:
         return "No measurements yet."
     protocol = entry.get("protocol", {})
-    lines = ["| metric | value |", "|---|---|", *rows, "", "Protocol:"]
+    lines = [*header, *rows, "", "Protocol:"]
     lines += [f"- {key}: {text}" for key, text in sorted(protocol.items())]
     if entry.get("metrics_samples") and not datasets.is_toy(entry["dataset"]):
         lines.append(f"- {entry['metrics_samples']:,} generated samples, seed 0"
                      + (" (the Inception metrics: the count in their line)." if "features" in protocol else "."))
+    if seeds:
+        lines.append(f"- this preset is the seed-{seeds['shipped_seed']} run, measured as shipped ({entry.get('weights_dtype', 'float32')} "
+                     f"weights); across seeds: {seeds['source']}, the same recipe at each seed.")
     return "\n".join(lines)
 
 
@@ -153,7 +166,20 @@ _TABLES = [
 ]
 
 
-def _cell(key, entry):
+def _cell(key, entry, spread=False):
+    """The preset's figure for `key`; where the preset records several seeds, their mean (and with
+    `spread`, ± their sd)."""
+    seeds = entry.get("seeds")
+    if seeds and key in seeds["mean"]:
+        mean, sd = seeds["mean"][key], seeds["sd"][key]
+        if key in ("high_quality", "label_accuracy"):
+            return f"{100 * mean:.1f}" + (f" ± {100 * sd:.1f}" if spread else "") + " %"
+        text = f"{mean:.1f}" if key in ("modes", "classes_covered", "stacked_modes") else f"{mean:.3g}"
+        text += f" ± {sd:.1f}" if spread and key in ("modes", "classes_covered", "stacked_modes") else (
+            f" ± {sd:.2g}" if spread else "")
+        if key == "modes":
+            text += f"/{entry['metrics'].get('num_modes', '?')}"
+        return text
     value = entry["metrics"].get(key)
     if value is None:
         return "-"
@@ -243,7 +269,8 @@ def leaderboard_markdown():
     parts = [
         "**The zoo at a glance** (each cell links to the preset's card; blank: not trained yet; "
         "HQ = high-quality samples, cFID = classifier-FID; protocols in the tables below). "
-        "Same budget and networks for every variant on a dataset.",
+        "Same budget and networks for every variant on a dataset. Where a preset records several "
+        "seeds of its recipe, its cell is their mean (n and sd in the tables below).",
         "",
         variant_matrix_markdown(registry),
         "",
@@ -254,16 +281,18 @@ def leaderboard_markdown():
             continue
         protocols = sorted({text for e in rows.values() for text in e.get("protocol", {}).values()})
         samples = sorted({e["metrics_samples"] for e in rows.values() if e.get("metrics_samples")})
-        parts.append(f"**{title}** ({', '.join(f'{s:,}' for s in samples)} samples, seed 0"
+        parts.append(f"**{title}** ({', '.join(f'{s:,}' for s in samples)} samples, seed 0; n: runs of the recipe "
+                     "at different seeds, mean ± sd where n > 1"
                      + ("; FID/KID: the count in their protocol" if any("fid" in e["metrics"] for e in rows.values())
                         else "") + "). Protocol: " + " ".join(protocols))
         parts.append("")
         columns = [c for c in columns if any(c[0] in e["metrics"] for e in rows.values())]  # no all-'-' columns
-        parts.append("| preset | steps x batch | " + " | ".join(c[1] for c in columns) + " | samples |")
-        parts.append("|---" * (len(columns) + 3) + "|")
+        parts.append("| preset | steps x batch | n | " + " | ".join(c[1] for c in columns) + " | samples |")
+        parts.append("|---" * (len(columns) + 4) + "|")
         for name, entry in rows.items():
-            cells = " | ".join(_cell(key, entry) for key, _ in columns)
-            parts.append(f"| [{name}](MODEL_CARDS.md#{name}) | {entry['steps']:,} x {entry['batch_size']} | {cells} "
+            cells = " | ".join(_cell(key, entry, spread=True) for key, _ in columns)
+            n = entry["seeds"]["n"] if entry.get("seeds") else 1
+            parts.append(f"| [{name}](MODEL_CARDS.md#{name}) | {entry['steps']:,} x {entry['batch_size']} | {n} | {cells} "
                          f"| [png](artifacts/{name}/samples.png) |")
         parts.append("")
     parts.append(PUBLISHED)

@@ -140,12 +140,16 @@ def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid
 
 
 def package_preset(run, name, *, data_dir=None, description, out_root=None, num_samples=10_000,
-                   feature_samples=None, hub_org="ganzoo", register=True, verbose=True):
+                   feature_samples=None, seed_figures=None, hub_org="ganzoo", register=True, verbose=True):
     """Packages the latest checkpoint of `run` as preset `name`; returns its metadata (`presets.info`).
 
     `feature_samples`: also measure Inception FID and KID on that many samples (28 px images;
     CIFAR-10 and CelebA presets are measured by Inception FID, KID and precision/recall on
     `num_samples` anyway).
+    `seed_figures`: the same recipe's runs at every seed measured (`run`'s among them), a list of
+    {"seed": k, metric: value, ...} from each run's final evaluation (its metrics.json); recorded
+    as "seeds" with the mean and sample sd of each metric, and shown on the card beside the
+    preset's own figures.
     """
     checkpoint = resolve_model_path(run)
     with open(os.path.join(run, "config.json")) as f:
@@ -184,11 +188,12 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
         json.dump(config, f, indent=2)
     config_file = configs.zoo_config_spec(variant, datasets.get(dataset).zoo_id,
                                           suffix="_cond" if model.num_classes else "")
+    seed_flag = f" --config.seed={config['seed']}" if config.get("seed", 0) != 0 else ""
     entry = {
         "variant": variant, "dataset": dataset, "data_shape": list(model.data_shape),
         "latent_dim": model.latent_dim, "num_classes": model.num_classes,
         "config": config_file, "steps": config["steps"], "batch_size": config["batch_size"],
-        "command": f"ganzoo-train --config={config_file} --workdir=runs/{name}"
+        "command": f"ganzoo-train --config={config_file} --workdir=runs/{name}{seed_flag}"
                    + ("" if datasets.is_toy(dataset) else " --config.data_dir=<local copy>"),
         "description": description, "data_licence": datasets.get(dataset).licence,
         "parameters": {"generator": model.generator.count_params(),
@@ -198,6 +203,8 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
         "hub_repo_id": f"{hub_org}/{name}",
         "files": {presets_lib.MODEL_FILE: sha256(model_path)},
     }
+    if seed_figures:
+        entry["seeds"] = seed_summary(seed_figures, config.get("seed", 0))
     metadata = {"preset": name, **entry,
                 "check": {"seed": 0, "n": CHECK_SAMPLES, "tolerance": FLOAT16_TOLERANCE[kind],
                           "checkpoint_samples": "@samples"}}
@@ -216,6 +223,23 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
         entries[name] = registry_entry
         presets_lib.write_entries(variant, entries)
     return {**metadata, **registry_entry}
+
+
+def seed_summary(figures, shipped_seed):
+    """{"n", "shipped_seed", "runs", "mean", "sd"} of per-seed figures ({"seed": k, metric: value}):
+    the mean and sample sd (n - 1) of every numeric metric that all runs report."""
+    figures = sorted(figures, key=lambda f: f["seed"])
+    seeds = [f["seed"] for f in figures]
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seed_figures repeat a seed: {seeds}.")
+    if shipped_seed not in seeds:
+        raise ValueError(f"seed_figures ({seeds}) lack the shipped run's seed {shipped_seed}.")
+    keys = [k for k, v in figures[0].items()
+            if k != "seed" and isinstance(v, (int, float)) and all(isinstance(f.get(k), (int, float)) for f in figures)]
+    mean = {k: float(np.mean([f[k] for f in figures])) for k in keys}
+    sd = {k: float(np.std([f[k] for f in figures], ddof=1)) if len(figures) > 1 else 0.0 for k in keys}
+    return {"n": len(figures), "shipped_seed": shipped_seed, "runs": figures, "mean": mean, "sd": sd,
+            "source": "each run's final evaluation (its metrics.json, float32 checkpoint, the same protocol)"}
 
 
 def check_against_checkpoint(folder, model=None):

@@ -291,6 +291,31 @@ def test_leaderboard_matrix_puts_each_preset_in_its_variant_row_and_dataset_colu
     assert len(lines) == 5
 
 
+def test_seed_figures_give_mean_and_sample_sd_and_the_cards_show_them_with_n():
+    figures = [{"seed": 2, "modes": 8, "high_quality": 0.90, "w1": 0.05},
+               {"seed": 0, "modes": 6, "high_quality": 0.80, "w1": 0.03},
+               {"seed": 1, "modes": 7, "high_quality": 0.70, "w1": 0.04, "note": "x"}]
+    summary = packaging.seed_summary(figures, shipped_seed=1)
+    assert summary["n"] == 3 and [r["seed"] for r in summary["runs"]] == [0, 1, 2]
+    assert summary["mean"] == pytest.approx({"modes": 7.0, "high_quality": 0.8, "w1": 0.04})
+    # sample sd (n - 1): modes 6, 7, 8 -> 1; HQ 0.8, 0.7, 0.9 -> 0.1
+    assert summary["sd"] == pytest.approx({"modes": 1.0, "high_quality": 0.1, "w1": 0.01})
+    with pytest.raises(ValueError, match="repeat a seed"):
+        packaging.seed_summary(figures + [{"seed": 0, "modes": 1}], shipped_seed=0)
+    with pytest.raises(ValueError, match="lack the shipped run's seed 5"):
+        packaging.seed_summary(figures, shipped_seed=5)
+    entry = {"variant": "a", "dataset": "ring8", "num_classes": None, "weights_dtype": "float16",
+             "metrics": {"modes": 7, "num_modes": 8, "high_quality": 0.7, "w1": 0.04}, "seeds": summary}
+    table = cards._metrics_table(entry)
+    assert "| metric | this preset | mean ± sd over 3 seeds (0, 1, 2) |" in table
+    assert "| modes covered | 7 | 7 ± 1 |" in table and "| high-quality samples | 0.7 | 0.8 ± 0.1 |" in table
+    assert "seed-1 run" in table
+    assert cards._cell("modes", entry, spread=True) == "7.0 ± 1.0/8"
+    assert cards._cell("high_quality", entry, spread=True) == "80.0 ± 10.0 %"
+    assert cards._cell("high_quality", entry) == "80.0 %"  # the matrix: the mean
+    assert "| metric | value (n = 1) |" in cards._metrics_table({**entry, "seeds": None})
+
+
 def run_sample(*args):
     return subprocess.run([sys.executable, "-m", "ganzoo.sample", *args], capture_output=True, text=True,
                           timeout=300, cwd=ROOT)
