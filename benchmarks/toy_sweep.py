@@ -41,7 +41,9 @@ GRIDS = {
     # short pilots of the default run (benchmarks/results/toy_pilot/)
     "wgan-gp": _COMMON + ({"model.gp_weight": 10.0}, {"lr": 1e-4}, {"lr": 2e-3, "lr_decay": "linear"}),
     "wgan-ct": _COMMON + ({"model.gp_weight": 0.1}, {"lr": 1e-4}),
-    "dragan": _COMMON + ({"lr": 1e-4},),
+    # gan_toy.py's 2-d penalty weight (0.1, as WGAN-GP's toy recipe), and the perturbation centred on
+    # the data (the paper's x + delta; the authors' code moves every point up along each axis)
+    "dragan": _COMMON + ({"lr": 1e-4}, {"model.gp_weight": 0.1}, {"model.perturbation": "centred"}),
     # Keras' SpectralNormalization (no gradient through sigma) against the faithful layer
     "sngan": _COMMON + ({"lr": 1e-4}, {"model.normalization": "spectral_keras"}, {"lr": 2e-3, "lr_decay": "linear"}),
 }

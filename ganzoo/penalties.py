@@ -76,23 +76,33 @@ def gradient_penalty(critic, real, fake, *, one_sided=False, seed=None, alpha=No
 
 
 def dragan_penalty(
-    critic, real, *, scale=0.5, one_sided=False, seed=None, noise=None, alpha=None, std=None,
+    critic, real, *, scale=0.5, perturbation="one_sided", one_sided=False, seed=None, noise=None, alpha=None,
+    std=None,
 ):
     """DRAGAN penalty on points near the data (Kodali et al. 2017, arXiv:1705.07215).
 
-    Follows the authors' code: x_p = x + scale * std(x) * u with u ~ U[0, 1]
-    per element, then x_hat = x + alpha (x_p - x) with alpha ~ U[0, 1] per
-    example; penalty E[(||grad D(x_hat)|| - 1)^2]. `std` defaults to the
-    standard deviation of all elements of `real`.
+    penalty E[(||grad D(x_hat)|| - 1)^2], u ~ U[0, 1] per element, std = std(x)
+    over all elements of `real` unless given. `perturbation`:
+    - "one_sided", the authors' code: x_p = x + scale * std * u, then
+      x_hat = x + alpha (x_p - x), alpha ~ U[0, 1] per example. Every point
+      moves up along each axis: the penalised region sits to one side of the data.
+    - "centred": x_hat = x + scale * std * (2u - 1), no alpha; centred on the
+      data as the paper's x + delta, delta ~ N(0, cI), is (compare_gan's
+      penalty_lib: x + std (u - 0.5), i.e. scale 0.5).
     """
+    if perturbation not in ("one_sided", "centred"):
+        raise ValueError(f"perturbation must be 'one_sided' or 'centred', got {perturbation!r}.")
     real = tf.convert_to_tensor(real)
     seed = _seed(seed)
     if noise is None:
         noise = tf.random.stateless_uniform(tf.shape(real), seed, dtype=real.dtype)
-    if alpha is None:
-        alpha = interpolation_alpha(real, seed + 1)
     if std is None:
         std = tf.math.reduce_std(real)
+    if perturbation == "centred":
+        x_hat = real + scale * std * (2.0 * noise - 1.0)
+        return _norm_penalty(_gradient_norms(critic, x_hat), one_sided)
+    if alpha is None:
+        alpha = interpolation_alpha(real, seed + 1)
     x_hat = real + alpha * scale * std * noise
     return _norm_penalty(_gradient_norms(critic, x_hat), one_sided)
 

@@ -94,6 +94,31 @@ def test_dragan_penalty_is_closed_form_and_stays_near_the_data():
     assert distance.max() > 0.0
 
 
+def test_dragan_centred_perturbation_is_closed_form_and_symmetric_about_the_data():
+    seen = []
+    base = linear_critic([3.0, 4.0])
+
+    def critic(x):
+        seen.append(x)
+        return base(x)
+
+    real = np.random.default_rng(0).normal(size=(4096, 2)).astype("float32")
+    # ||(3, 4)|| = 5 wherever the critic is asked: (5 - 1)^2
+    assert float(penalties.dragan_penalty(critic, real, perturbation="centred", seed=2)) == pytest.approx(16.0, abs=1e-4)
+    offset = seen[0].numpy() - real
+    assert np.abs(offset).max() <= 0.5 * real.std() + 1e-6
+    assert abs(offset.mean()) < 0.01 * real.std()  # centred: mean offset 0 (the one-sided mean is 0.125 std)
+    noise = np.full((3, 2), 0.75, "float32")
+    seen.clear()
+    penalties.dragan_penalty(critic, real[:3], perturbation="centred", noise=noise, std=2.0)
+    np.testing.assert_allclose(seen[0].numpy() - real[:3], 0.5 * 2.0 * (2 * 0.75 - 1), rtol=1e-5)  # 0.5
+    seen.clear()
+    penalties.dragan_penalty(critic, real[:3], noise=noise, alpha=np.full((3, 1), 0.5, "float32"), std=2.0)
+    np.testing.assert_allclose(seen[0].numpy() - real[:3], 0.5 * 0.5 * 2.0 * 0.75, rtol=1e-5)  # one-sided: 0.375
+    with pytest.raises(ValueError, match="'one_sided' or 'centred'"):
+        penalties.dragan_penalty(critic, real, perturbation="gaussian")
+
+
 def test_r1_penalty_of_a_linear_critic_is_squared_norm():
     real = np.ones((5, 2), "float32")
     assert float(penalties.r1_penalty(linear_critic([3.0, 4.0]), real)) == pytest.approx(25.0, rel=1e-5)
