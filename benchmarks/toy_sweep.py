@@ -187,6 +187,7 @@ def report(runs, variants, out):
         lines.append(f"| {e['variant']} | {e['dataset']} | {point_name(e['point'])} | {e['n']} | {fmt(e['modes'], digits=1)} | "
                      f"{fmt(e['modes_any'], digits=1)} | {fmt(e['high_quality'], 100, 1)} % | {fmt(e['reverse_kl'], digits=3)} | "
                      f"{fmt(e['w1'], digits=3)} |")
+    lines += ["", "## The README's table (best point per dataset; mean +- sd over n seeds)", "", *readme_table(summary)]
     lines += ["", "## Every point of the search (seed 0)", "",
               "| variant | dataset | point | modes | modes (>= 1) | high quality | reverse KL | W1 | steps/s |",
               "|---|---|---|---:|---:|---:|---:|---:|---:|"]
@@ -201,6 +202,48 @@ def report(runs, variants, out):
     if summary:
         plot_best(summary, os.path.join(out, "samples.png"))
         link_presets(summary, os.path.join(os.path.dirname(runs), "toy_presets"))
+
+
+def readme_table(summary):
+    """variant | per dataset: best point, n, modes, HQ, W1 (mean +- sd): the README's toy table."""
+    def cell(e):
+        if e is None:
+            return "- | - | -"
+        (modes, modes_sd), (hq, hq_sd), (w1, w1_sd) = e["modes"], e["high_quality"], e["w1"]
+        (any_, any_sd) = e.get("modes_any", (None, None))
+        total = 8 if e["dataset"] == "ring8" else 25
+        spread = (lambda m, s, fmt: f"{m:{fmt}} ± {s:{fmt}}") if e["n"] > 1 else (lambda m, s, fmt: f"{m:{fmt}}")
+        return (f"{point_label(e['point'])} | {e['n']} | {spread(modes, modes_sd, '.1f')}/{total} · "
+                f"{'-' if any_ is None else spread(any_, any_sd, '.1f')} · "
+                f"{spread(100 * hq, 100 * hq_sd, '.1f')} % · {spread(w1, w1_sd, '.3f')}")
+
+    by = {(e["variant"], e["dataset"]): e for e in summary}
+    variants = list(dict.fromkeys(e["variant"] for e in summary))
+    # best first: grid modes, then grid HQ
+    variants.sort(key=lambda v: [-(by[v, d]["modes"][0] if (v, d) in by else 0) - (by[v, d]["high_quality"][0]
+                                 if (v, d) in by else 0) for d in ("grid25", "ring8")])
+    out = ["| variant | ring8 best point | n | ring8: modes (>= 20) · (>= 1) · HQ · W1 | grid25 best point | n | "
+           "grid25: modes (>= 20) · (>= 1) · HQ · W1 |",
+           "|---|---|---:|---|---|---:|---|"]
+    for v in variants:
+        out.append(f"| {v} | {cell(by.get((v, 'ring8')))} | {cell(by.get((v, 'grid25')))} |")
+    return out
+
+
+def point_label(point):
+    """A search point in words: 'recipe', 'lr 3e-4', 'lr 2e-3, linear decay', ..."""
+    if not point:
+        return "recipe"
+    words = []
+    for key, value in sorted(point.items()):
+        name = key.split(".")[-1]
+        if key == "lr":
+            words.append(f"lr {value:g}")
+        elif key == "lr_decay":
+            words.append(f"{value} decay")
+        else:
+            words.append(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}")
+    return ", ".join(words)
 
 
 def link_presets(summary, folder):
