@@ -62,6 +62,31 @@ def save_preview(model, dataset, path, *, seed=0, title=""):
     save_sample_figure(model.generate(2500 if len(model.data_shape) == 1 else 64, seed=seed), dataset, path, title)
 
 
+def save_curves(panels, path, *, title=""):
+    """Line plots side by side: `panels` is a list of {"curves": [(x, y, label), ...], "xlabel",
+    "ylabel", optional "title", "logy", "vlines": [(x, label)]}, one panel each."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(panels), figsize=(max(6.0, 4.6 * len(panels)), 3.8), squeeze=False)
+    for ax, panel in zip(axes[0], panels):
+        for x, y, label in panel["curves"]:
+            ax.plot(x, y, label=label, marker="o" if len(x) <= 25 else None, markersize=3)
+        for x, label in panel.get("vlines", ()):
+            ax.axvline(x, color="gray", linestyle=":", linewidth=1)
+            ax.text(x, ax.get_ylim()[1], f" {label}", fontsize=7, va="top", color="gray")
+        if panel.get("logy"):
+            ax.set_yscale("log")
+        ax.set_xlabel(panel["xlabel"])
+        ax.set_ylabel(panel["ylabel"])
+        ax.set_title(panel.get("title", ""), fontsize=9)
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def plot_losses(jsonl_path, path):
     """One panel per logged loss of a run's `metrics.jsonl`; rolled-back non-finite steps as red lines."""
     rows = [json.loads(line) for line in open(jsonl_path) if line.strip()] if os.path.exists(jsonl_path) else []

@@ -1,0 +1,84 @@
+"""The papers' claims, measured: one command per claim, a figure and a verdict each.
+
+    python benchmarks/claims/run.py --claim=all            # every claim, full size
+    python benchmarks/claims/run.py --claim=3 --quick      # the CI form: small, same code path
+
+Each claim module exposes NAME, SOURCE and run(quick, seed) -> {"verdict", "summary", "measured",
+"panels"}; this writes <out>/claim<N>_<module>.png (ganzoo.plotting.save_curves) and .json, and
+<out>/README.md, the table of every claim run so far (claim, source, measurement, verdict). A claim
+that does not hold is reported as measured.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, HERE)
+
+# claim number -> module in this folder (issue 18's numbering)
+CLAIMS = {3: "ls_vs_sigmoid"}
+
+
+def run_claim(number, out, quick=False, seed=0):
+    from ganzoo import plotting
+
+    module = importlib.import_module(CLAIMS[number])
+    started = time.time()
+    result = module.run(quick=quick, seed=seed)
+    stem = f"claim{number}_{CLAIMS[number]}"
+    figure = os.path.join(out, stem + ".png")
+    plotting.save_curves(result["panels"], figure, title=f"Claim {number}: {module.NAME} ({module.SOURCE})")
+    record = {"claim": number, "name": module.NAME, "source": module.SOURCE, "verdict": result["verdict"],
+              "summary": result["summary"], "measured": result["measured"], "quick": quick, "seed": seed,
+              "seconds": round(time.time() - started, 1), "figure": os.path.basename(figure)}
+    with open(os.path.join(out, stem + ".json"), "w") as f:
+        json.dump(record, f, indent=1)
+    return record
+
+
+def write_table(out):
+    records = []
+    for name in sorted(os.listdir(out)):
+        if name.startswith("claim") and name.endswith(".json"):
+            with open(os.path.join(out, name)) as f:
+                records.append(json.load(f))
+    records.sort(key=lambda r: r["claim"])
+    lines = ["# The papers' claims, measured", "", "`python benchmarks/claims/run.py --claim=all` (each figure and "
+             "its JSON beside this file).", "", "| claim | source | measured | verdict | CPU time |",
+             "|---|---|---|---|---:|"]
+    for r in records:
+        lines.append(f"| [{r['claim']}. {r['name']}]({r['figure']}) | {r['source']} | {r['summary']} | "
+                     f"**{r['verdict']}** | {r['seconds']:.0f} s{' (quick)' if r['quick'] else ''} |")
+    with open(os.path.join(out, "README.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claim", default="all", help="a claim number or 'all'")
+    parser.add_argument("--quick", action="store_true", help="the small CI form")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "claims"))
+    args = parser.parse_args(argv)
+    if args.claim == "all":
+        numbers = sorted(CLAIMS)
+    elif args.claim.isdigit() and int(args.claim) in CLAIMS:
+        numbers = [int(args.claim)]
+    else:
+        parser.error(f"--claim must be one of {sorted(CLAIMS)} or 'all', got {args.claim!r}")
+    os.makedirs(args.out, exist_ok=True)
+    for number in numbers:
+        record = run_claim(number, args.out, quick=args.quick, seed=args.seed)
+        print(f"claim {number} ({record['name']}): {record['verdict']}: {record['summary']} [{record['seconds']} s]",
+              flush=True)
+    write_table(args.out)
+
+
+if __name__ == "__main__":
+    main()
