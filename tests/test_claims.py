@@ -45,3 +45,17 @@ def test_an_unknown_claim_is_one_clear_error(tmp_path):
                            f"--out={tmp_path}"], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 2 and "--claim must be one of" in done.stderr
     assert not os.listdir(tmp_path)
+
+
+def test_the_js_estimate_is_flat_at_log_2_and_the_w_estimate_is_the_distance():
+    import math
+
+    import js_vs_wasserstein
+
+    m = js_vs_wasserstein.run(quick=True)["measured"]
+    thetas, js, w = (m[k] for k in ("thetas", "js_estimate", "w_estimate"))
+    for theta, j, d in zip(thetas, js, w):
+        if abs(theta) >= 0.2:
+            assert j == pytest.approx(math.log(2.0), abs=0.05), theta
+        assert d == pytest.approx(abs(theta), abs=0.1 + 0.1 * abs(theta)), theta
+    assert js[thetas.index(0.0)] == pytest.approx(0.0, abs=0.05)  # the same distribution: JS 0
