@@ -63,23 +63,43 @@ def save_preview(model, dataset, path, *, seed=0, title=""):
 
 
 def save_curves(panels, path, *, title=""):
-    """Line plots side by side: `panels` is a list of {"curves": [(x, y, label), ...], "xlabel",
-    "ylabel", optional "title", "logy", "vlines": [(x, label)]}, one panel each."""
+    """Panels side by side, one figure. Each panel is a dict with "xlabel", "ylabel", optional
+    "title", and by "kind":
+    - "curves" (the default): "curves": [(x, y, label), ...], optional "logy", "vlines": [(x, label)];
+    - "surface": "x", "y" (1-d grids), "values" (len(y), len(x)), optional "points" (N, 2) drawn on top;
+    - "hist": "values": [(array, label), ...], optional "bins", "logy"."""
     plt = _pyplot()
-    fig, axes = plt.subplots(1, len(panels), figsize=(max(6.0, 4.6 * len(panels)), 3.8), squeeze=False)
-    for ax, panel in zip(axes[0], panels):
-        for x, y, label in panel["curves"]:
-            ax.plot(x, y, label=label, marker="o" if len(x) <= 25 else None, markersize=3)
-        for x, label in panel.get("vlines", ()):
-            ax.axvline(x, color="gray", linestyle=":", linewidth=1)
-            ax.text(x, ax.get_ylim()[1], f" {label}", fontsize=7, va="top", color="gray")
+    columns = min(len(panels), 4)
+    rows = math.ceil(len(panels) / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(max(6.0, 4.4 * columns), 3.6 * rows), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.axis("off")
+    for ax, panel in zip(axes.flat, panels):
+        kind = panel.get("kind", "curves")
+        if kind == "surface":
+            mesh = ax.contourf(panel["x"], panel["y"], panel["values"], levels=20, cmap="viridis")
+            fig.colorbar(mesh, ax=ax, fraction=0.046)
+            if panel.get("points") is not None:
+                points = np.asarray(panel["points"])
+                ax.scatter(points[:, 0], points[:, 1], s=1, color="white", alpha=0.5)
+            ax.set_aspect("equal")
+        elif kind == "hist":
+            for values, label in panel["values"]:
+                ax.hist(np.ravel(values), bins=panel.get("bins", 60), alpha=0.6, label=label)
+            ax.legend(fontsize=7)
+        else:
+            for x, y, label in panel["curves"]:
+                ax.plot(x, y, label=label, marker="o" if len(x) <= 25 else None, markersize=3)
+            for x, label in panel.get("vlines", ()):
+                ax.axvline(x, color="gray", linestyle=":", linewidth=1)
+                ax.text(x, ax.get_ylim()[1], f" {label}", fontsize=7, va="top", color="gray")
+            ax.legend(fontsize=7)
+            ax.grid(alpha=0.3)
         if panel.get("logy"):
             ax.set_yscale("log")
-        ax.set_xlabel(panel["xlabel"])
-        ax.set_ylabel(panel["ylabel"])
+        ax.set_xlabel(panel.get("xlabel", ""))
+        ax.set_ylabel(panel.get("ylabel", ""))
         ax.set_title(panel.get("title", ""), fontsize=9)
-        ax.legend(fontsize=7)
-        ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title, fontsize=9)
     fig.tight_layout()

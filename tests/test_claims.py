@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -59,3 +60,15 @@ def test_the_js_estimate_is_flat_at_log_2_and_the_w_estimate_is_the_distance():
             assert j == pytest.approx(math.log(2.0), abs=0.05), theta
         assert d == pytest.approx(abs(theta), abs=0.1 + 0.1 * abs(theta)), theta
     assert js[thetas.index(0.0)] == pytest.approx(0.0, abs=0.05)  # the same distribution: JS 0
+
+
+def test_clipped_critics_pile_their_weights_at_c_and_lose_their_gradients_the_penalised_one_does_not():
+    import clipping_vs_penalty
+
+    m = clipping_vs_penalty.run(quick=True)["measured"]
+    assert m["share_of_weights_at_c"]["clipping c = 0.01"] > 0.5
+    layers = m["per_layer_gradient"]
+    penalty = np.asarray(layers["gradient penalty"])
+    assert penalty.min() > 0 and penalty.max() / penalty.min() < 10  # steady through the depth
+    small = np.asarray(layers["clipping c = 0.001"])
+    assert small.max() < 1e-6 * penalty.min()  # c = 0.001: the signal does not reach the input layers

@@ -22,7 +22,7 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
 # claim number -> module in this folder (issue 18's numbering)
-CLAIMS = {1: "js_vs_wasserstein", 3: "ls_vs_sigmoid"}
+CLAIMS = {1: "js_vs_wasserstein", 3: "ls_vs_sigmoid", 4: "clipping_vs_penalty"}
 
 
 def run_claim(number, out, quick=False, seed=0):
