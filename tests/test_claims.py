@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import shared_data
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _spec = importlib.util.spec_from_file_location("ganzoo_claims_run", os.path.join(ROOT, "benchmarks", "claims", "run.py"))
@@ -44,7 +45,16 @@ def check_clipping_vs_penalty(m):
     assert small.max() < 1e-6 * penalty.min()  # c = 0.001: the signal does not reach the input layers
 
 
-CHECKS = {"js_vs_wasserstein": check_js_vs_wasserstein, "ls_vs_sigmoid": check_ls_vs_sigmoid,
+def check_vanishing_gradients(m):
+    # the measured courses are what the figure shows, at every logged step, finite and positive
+    for key in ("minimax", "non_saturating", "minimax_noise", "non_saturating_noise"):
+        values = np.asarray(m[key])
+        assert len(values) == len(m["steps"]) and np.all(np.isfinite(values)) and np.all(values > 0), key
+    assert m["minimax_fall_without_noise"] == pytest.approx(m["minimax"][0] / m["minimax"][-1])
+    assert m["non_saturating_end_over_start"] == pytest.approx(m["non_saturating"][-1] / m["non_saturating"][0])
+
+
+CHECKS = {"js_vs_wasserstein": check_js_vs_wasserstein, "vanishing_gradients": check_vanishing_gradients, "ls_vs_sigmoid": check_ls_vs_sigmoid,
           "clipping_vs_penalty": check_clipping_vs_penalty}
 
 
@@ -55,8 +65,9 @@ def test_every_claim_has_a_check():
 @pytest.mark.subprocess
 @pytest.mark.parametrize("number", sorted(claims.CLAIMS))
 def test_each_claim_runs_quick_writes_figure_record_and_row_and_measures_its_claim(number, tmp_path):
+    data = [f"--mnist_dir={shared_data('mnist')}"] if claims.NEEDS.get(number) == "mnist_dir" else []
     done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "claims", "run.py"), f"--claim={number}",
-                           "--quick", f"--out={tmp_path}"], capture_output=True, text=True, timeout=900, cwd=ROOT,
+                           "--quick", f"--out={tmp_path}", *data], capture_output=True, text=True, timeout=900, cwd=ROOT,
                           env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
     assert done.returncode == 0, done.stderr[-3000:]
     stem = f"claim{number}_{claims.CLAIMS[number]}"
@@ -65,6 +76,13 @@ def test_each_claim_runs_quick_writes_figure_record_and_row_and_measures_its_cla
     assert record["quick"] and record["verdict"] in ("holds", "holds partly", "does not hold here")
     assert f"[{number}. " in open(tmp_path / "README.md").read()
     CHECKS[claims.CLAIMS[number]](record["measured"])
+
+
+def test_a_claim_without_its_data_is_one_clear_error(tmp_path):
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "claims", "run.py"), "--claim=2",
+                           f"--out={tmp_path}"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 2 and "missing --mnist_dir (claim 2)" in done.stderr
+    assert not os.listdir(tmp_path)
 
 
 def test_an_unknown_claim_is_one_clear_error(tmp_path):

@@ -1,6 +1,6 @@
 """The papers' claims, measured: one command per claim, a figure and a verdict each.
 
-    python benchmarks/claims/run.py --claim=all            # every claim, full size
+    python benchmarks/claims/run.py --claim=all --mnist_dir=../shared/data/mnist   # every claim, full size
     python benchmarks/claims/run.py --claim=3 --quick      # the CI form: small, same code path
 
 Each claim module exposes NAME, SOURCE and run(quick, seed) -> {"verdict", "summary", "measured",
@@ -22,15 +22,17 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
 # claim number -> module in this folder (issue 18's numbering)
-CLAIMS = {1: "js_vs_wasserstein", 3: "ls_vs_sigmoid", 4: "clipping_vs_penalty"}
+CLAIMS = {1: "js_vs_wasserstein", 2: "vanishing_gradients", 3: "ls_vs_sigmoid", 4: "clipping_vs_penalty"}
+# claims that read a local dataset, and the option naming it
+NEEDS = {2: "mnist_dir"}
 
 
-def run_claim(number, out, quick=False, seed=0):
+def run_claim(number, out, quick=False, seed=0, **data):
     from ganzoo import plotting
 
     module = importlib.import_module(CLAIMS[number])
     started = time.time()
-    result = module.run(quick=quick, seed=seed)
+    result = module.run(quick=quick, seed=seed, **{k: data[k] for k in [NEEDS[number]] if number in NEEDS})
     stem = f"claim{number}_{CLAIMS[number]}"
     figure = os.path.join(out, stem + ".png")
     plotting.save_curves(result["panels"], figure, title=f"Claim {number}: {module.NAME} ({module.SOURCE})")
@@ -65,6 +67,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="the small CI form")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "claims"))
+    parser.add_argument("--mnist_dir", default=None, help="MNIST idx files (claim 2)")
     args = parser.parse_args(argv)
     if args.claim == "all":
         numbers = sorted(CLAIMS)
@@ -72,9 +75,12 @@ def main(argv=None):
         numbers = [int(args.claim)]
     else:
         parser.error(f"--claim must be one of {sorted(CLAIMS)} or 'all', got {args.claim!r}")
+    missing = [f"--{NEEDS[n]} (claim {n})" for n in numbers if n in NEEDS and not getattr(args, NEEDS[n])]
+    if missing:
+        parser.error(f"missing {', '.join(missing)}")
     os.makedirs(args.out, exist_ok=True)
     for number in numbers:
-        record = run_claim(number, args.out, quick=args.quick, seed=args.seed)
+        record = run_claim(number, args.out, quick=args.quick, seed=args.seed, mnist_dir=args.mnist_dir)
         print(f"claim {number} ({record['name']}): {record['verdict']}: {record['summary']} [{record['seconds']} s]",
               flush=True)
     write_table(args.out)
