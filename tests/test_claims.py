@@ -90,3 +90,18 @@ def test_an_unknown_claim_is_one_clear_error(tmp_path):
                            f"--out={tmp_path}"], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 2 and "--claim must be one of" in done.stderr
     assert not os.listdir(tmp_path)
+
+
+def test_the_clipping_verdict_reads_the_layers_the_signal_reaches():
+    import clipping_vs_penalty as claim
+
+    assert claim.live_ratio([1e9, 1e3, 1e-2, 0.0, 0.0]) == pytest.approx(1e11)  # grows to the input; dead above
+    assert claim.live_ratio([1e-11, 1e-8, 0.0]) == pytest.approx(1e-3)
+    assert claim.live_ratio([0.0, 0.0]) is None and claim.live_ratio([0.0, 2.0]) == 0.0
+    per_layer = {"clipping c = 0.1": [1e9, 1.0, 0.0], "clipping c = 0.01": [1e-11, 1e-8],
+                 "clipping c = 0.001": [0.0, 0.0], "gradient penalty": [0.2, 0.1]}
+    verdict, summary, _ = claim.judge(per_layer, {"clipping c = 0.01": 0.9})
+    assert verdict == "holds" and "c = 0.001 0 at every layer" in summary
+    assert claim.judge(per_layer, {"clipping c = 0.01": 0.1})[0] == "holds partly"
+    assert claim.judge({**per_layer, "clipping c = 0.1": [1.0, 1.0]}, {"clipping c = 0.01": 0.1})[0] == (
+        "does not hold here")

@@ -15,7 +15,8 @@ Three measurements, as the paper's Fig. 1 makes them:
     averaged over the last 50 of the training steps.
 (c) the clipped critic's weights: the share sitting at +-c.
 
-Verdict: "holds" when (b) the gradient norm grows from the last layer to the first by more than
+Verdict: "holds" when (b) the gradient norm grows from the last layer the signal reaches (units
+die under clipping) to the first by more than
 10x at c = 0.1 and shrinks by more than 10x at c = 0.001 (or is 0 at every layer: every unit dead)
 while the penalty's stays within 10x,
 and (c) more than half the clipped weights sit within 1 % of +-c; "holds partly" when one of the
@@ -69,6 +70,34 @@ def _train_critic(critic, data, *, clip, steps, seed, record_last=0):
     return np.mean(norms, axis=0) if norms else None
 
 
+def live_ratio(norms):
+    """The gradient norm at the first hidden layer over that at the last layer the signal still
+    reaches (non-zero): > 1 grows towards the input (explodes), < 1 shrinks (vanishes); None when
+    every layer is 0."""
+    norms = np.asarray(norms, dtype="float64")
+    live = np.flatnonzero(norms > 0)
+    if len(live) == 0:
+        return None
+    return float(norms[0] / norms[live[-1]]) if norms[0] > 0 else 0.0
+
+
+def judge(per_layer, clipped):
+    """(verdict, summary, ratios) from the per-layer gradient norms and the share of clipped weights."""
+    ratios = {label: live_ratio(norms) for label, norms in per_layer.items()}
+    text = lambda label: "0 at every layer" if ratios[label] is None else f"{ratios[label]:.3g}"  # noqa: E731
+    explode = (ratios["clipping c = 0.1"] or 0.0) > 10.0
+    vanish = ratios["clipping c = 0.001"] is None or ratios["clipping c = 0.001"] < 0.1
+    steady = ratios["gradient penalty"] is not None and 0.1 <= ratios["gradient penalty"] <= 10.0
+    piled = clipped["clipping c = 0.01"] > 0.5
+    gradients_hold = explode and vanish and steady
+    verdict = "holds" if gradients_hold and piled else ("holds partly" if gradients_hold or piled else
+                                                         "does not hold here")
+    summary = (f"gradient at the first hidden layer over the last live one: c = 0.1 {text('clipping c = 0.1')}, "
+               f"c = 0.01 {text('clipping c = 0.01')}, c = 0.001 {text('clipping c = 0.001')}, penalty "
+               f"{text('gradient penalty')}; {100 * clipped['clipping c = 0.01']:.0f} % of the c = 0.01 weights at +-c")
+    return verdict, summary, ratios
+
+
 def run(quick=False, seed=0):
     import keras
 
@@ -93,14 +122,13 @@ def run(quick=False, seed=0):
                            "title": f"{dataset}: {label}"})
     # (b) deep critics' per-layer gradient norms; (c) the clipped weights
     data = toy("swissroll", 20_000, seed=seed).astype("float32")
-    curves, ratios, clipped = [], {}, {}
+    curves, clipped = [], {}
     for label, clip in [(f"clipping c = {c:g}", c) for c in CLIPS] + [("gradient penalty", None)]:
         keras.utils.set_random_seed(seed)
         critic = networks.mlp_discriminator(widths=(512,) * 12)
         deep_steps = 100 if quick else 500  # the clipped weights sit at +-c within the first hundred steps
         norms = _train_critic(critic, data, clip=clip, steps=deep_steps, seed=seed, record_last=min(50, deep_steps))
         curves.append((np.arange(1, len(norms) + 1), norms, label))
-        ratios[label] = float(norms[0] / max(norms[-1], 1e-30))  # the first hidden layer over the last
         if clip:
             weights = np.concatenate([v.numpy().ravel() for v in critic.trainable_variables if "kernel" in v.path])
             clipped[label] = float(np.mean(np.abs(weights) >= 0.99 * clip))
@@ -114,19 +142,7 @@ def run(quick=False, seed=0):
                                               (penalty_weights / np.abs(penalty_weights).max(),
                                                "gradient penalty (weights / max |w|)")],
                    "xlabel": "weight (scaled)", "ylabel": "count", "title": "the deep critic's weights"})
-    explode = ratios["clipping c = 0.1"] > 10.0
-    vanish = ratios["clipping c = 0.001"] < 0.1
-    steady = 0.1 <= ratios["gradient penalty"] <= 10.0
-    piled = clipped["clipping c = 0.01"] > 0.5
-    gradients_hold = explode and vanish and steady
-    verdict = "holds" if gradients_hold and piled else ("holds partly" if gradients_hold or piled else
-                                                         "does not hold here")
-    measured.update({"deep_steps": deep_steps, "first_over_last_layer_gradient": ratios,
+    verdict, summary, ratios = judge({c[2]: c[1] for c in curves}, clipped)
+    measured.update({"deep_steps": deep_steps, "first_over_last_live_layer_gradient": ratios,
                      "share_of_weights_at_c": clipped, "per_layer_gradient": {c[2]: c[1].tolist() for c in curves}})
-    dead = {label: bool(np.all(np.asarray(c[1]) == 0)) for c in curves for label in [c[2]]}
-    ratio_text = lambda label: "0 at every layer" if dead[label] else f"{ratios[label]:.3g}"  # noqa: E731
-    summary = (f"first/last hidden-layer gradient ratio: c = 0.1 {ratio_text('clipping c = 0.1')}, c = 0.01 "
-               f"{ratio_text('clipping c = 0.01')}, c = 0.001 {ratio_text('clipping c = 0.001')}, penalty "
-               f"{ratio_text('gradient penalty')}; "
-               f"{100 * clipped['clipping c = 0.01']:.0f} % of the c = 0.01 weights at +-c")
     return {"verdict": verdict, "summary": summary, "measured": measured, "panels": panels}

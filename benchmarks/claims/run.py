@@ -55,7 +55,8 @@ def write_table(out):
              "its JSON beside this file).", "", "| claim | source | measured | verdict | CPU time |",
              "|---|---|---|---|---:|"]
     for r in records:
-        lines.append(f"| [{r['claim']}. {r['name']}]({r['figure']}) | {r['source']} | {r['summary']} | "
+        summary = r["summary"].replace("|", "\\|")  # |theta| inside a table cell
+        lines.append(f"| [{r['claim']}. {r['name']}]({r['figure']}) | {r['source']} | {summary} | "
                      f"**{r['verdict']}** | {r['seconds']:.0f} s{' (quick)' if r['quick'] else ''} |")
     with open(os.path.join(out, "README.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
