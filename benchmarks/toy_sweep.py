@@ -3,6 +3,7 @@
     python benchmarks/toy_sweep.py --stage=search [--jobs=2] [--runs=runs/toy_sweep]
     python benchmarks/toy_sweep.py --stage=seeds     # the best point of each (variant, dataset), seeds 1 and 2
     python benchmarks/toy_sweep.py --stage=report    # tables into benchmarks/results/toy_sweep/
+    python benchmarks/toy_sweep.py --stage=configs   # zoo_configs/<variant>/<dataset>.py of each best point
 
 Each run is `ganzoo-train --config=zoo_configs/zoo.py:<variant>,<dataset>` on the zoo's toy budget
 (`ganzoo.configs.TOY_STEPS`, batch 128) with one point of `GRIDS` on top, one thread per
@@ -309,6 +310,49 @@ def plot_best(summary, path):
     plt.close(fig)
 
 
+_CONFIG_FILE = '''"""{variant} on {dataset}: the zoo recipe (zoo_configs/zoo.py) with {label}.
+
+The best point of benchmarks/toy_sweep.py's search for this pair (seed 0: {modes}/{num_modes} modes,
+{hq:.1f} % high quality, W1 {w1:.3f}; every point and the 3-seed figures in
+benchmarks/results/toy_sweep/results.md). Written by `python benchmarks/toy_sweep.py --stage=configs`.
+"""
+
+from ganzoo.configs import base_config
+
+
+def get_config(arg=None):
+    config = base_config("{variant}", "{dataset}", arg)
+{body}
+    return config
+'''
+
+
+def write_configs(runs, variants, root=ROOT):
+    """zoo_configs/<variant>/<dataset>.py for every best point that is not the recipe itself; removes
+    a toy file of this script's whose pair's best point is now the recipe. Returns the paths written."""
+    written = []
+    for (variant, dataset), point in best_points(runs, variants).items():
+        path = os.path.join(root, "zoo_configs", variant, f"{dataset}.py")
+        if not point:
+            if os.path.isfile(path) and "--stage=configs" in open(path).read():
+                os.remove(path)
+            continue
+        body = []
+        for key, value in point.items():
+            if key == "lr":
+                body.append(f"    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = {value!r}")
+            else:
+                body.append(f"    config.{key} = {value!r}")
+        m = read(workdir_of(runs, variant, dataset, point, 0))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(_CONFIG_FILE.format(variant=variant, dataset=dataset, label=point_label(point), modes=m["modes"],
+                                        num_modes=m["num_modes"], hq=100 * m["high_quality"], w1=m["w1"],
+                                        body="\n".join(body)))
+        written.append(path)
+    return written
+
+
 def _protocol():
     from ganzoo import configs
     from ganzoo.metrics.toy import PROTOCOL
@@ -319,7 +363,7 @@ def _protocol():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stage", choices=("search", "seeds", "report"), required=True)
+    parser.add_argument("--stage", choices=("search", "seeds", "report", "configs"), required=True)
     parser.add_argument("--runs", default=os.path.join(ROOT, "runs", "toy_sweep"))
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "toy_sweep"))
     parser.add_argument("--jobs", type=int, default=2)
@@ -331,6 +375,10 @@ def main():
     load_recorded(args.out)
     if args.stage == "report":
         report(args.runs, variants, args.out)
+        return
+    if args.stage == "configs":
+        for path in write_configs(args.runs, variants):
+            print("wrote", os.path.relpath(path, ROOT))
         return
     jobs = jobs_for(args.stage, args.runs, variants, args.extra, args.points and args.points.split(","))
     print(f"{len(jobs)} runs, {args.jobs} at a time", flush=True)
