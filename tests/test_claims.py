@@ -54,7 +54,15 @@ def check_vanishing_gradients(m):
     assert m["non_saturating_end_over_start"] == pytest.approx(m["non_saturating"][-1] / m["non_saturating"][0])
 
 
-CHECKS = {"js_vs_wasserstein": check_js_vs_wasserstein, "vanishing_gradients": check_vanishing_gradients, "ls_vs_sigmoid": check_ls_vs_sigmoid,
+def check_spectral_lipschitz(m):
+    half = len(m["spectral_step"]) // 2
+    sigma = np.asarray(m["spectral_sigma"])[half:]
+    assert np.abs(sigma - 1.0).max() < 0.1  # every layer of the faithful critic near sigma = 1
+    assert m["faithful_max_input_grad"] <= 1.05  # a ReLU net of 1-Lipschitz layers
+    assert np.asarray(m["none_sigma"]).max() > 1.5 and m["none_max_input_grad"] > 2.0  # unbounded without SN
+
+
+CHECKS = {"js_vs_wasserstein": check_js_vs_wasserstein, "spectral_lipschitz": check_spectral_lipschitz, "vanishing_gradients": check_vanishing_gradients, "ls_vs_sigmoid": check_ls_vs_sigmoid,
           "clipping_vs_penalty": check_clipping_vs_penalty}
 
 

@@ -22,7 +22,8 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
 # claim number -> module in this folder (issue 18's numbering)
-CLAIMS = {1: "js_vs_wasserstein", 2: "vanishing_gradients", 3: "ls_vs_sigmoid", 4: "clipping_vs_penalty"}
+CLAIMS = {1: "js_vs_wasserstein", 2: "vanishing_gradients", 3: "ls_vs_sigmoid", 4: "clipping_vs_penalty",
+          5: "spectral_lipschitz"}
 # claims that read a local dataset, and the option naming it
 NEEDS = {2: "mnist_dir"}
 
@@ -32,7 +33,7 @@ def run_claim(number, out, quick=False, seed=0, **data):
 
     module = importlib.import_module(CLAIMS[number])
     started = time.time()
-    result = module.run(quick=quick, seed=seed, **{k: data[k] for k in [NEEDS[number]] if number in NEEDS})
+    result = module.run(quick=quick, seed=seed, **({NEEDS[number]: data[NEEDS[number]]} if number in NEEDS else {}))
     stem = f"claim{number}_{CLAIMS[number]}"
     figure = os.path.join(out, stem + ".png")
     plotting.save_curves(result["panels"], figure, title=f"Claim {number}: {module.NAME} ({module.SOURCE})")
