@@ -247,20 +247,22 @@ its numbers sit in the CIFAR-10 table above, measured on a JPEG q75 copy, so not
 | Miyato et al. 2018, Table 2, ResNet | SN-GAN, hinge loss | 8.22 ± .05 | 21.7 ± .21 |
 | Gulrajani et al. 2017 (WGAN-GP), Table 3, ResNet | WGAN-GP | 7.86 ± .07 | - |
 
-**Toy anchors (theirs, not ganzoo's).** grid25 at PacGAN's data definition and protocol (25
-Gaussians, sigma 0.05, 100,000 training points; 2,500 samples, 3 sigma, >= 20 per mode), their
-networks (PacGAN: G 4x400 with batch norm, D 3x200 maxout, Adam(1e-4, beta_1=0.8), batch 100, 400
-epochs) and budgets, means over their runs:
+**Toy anchors (theirs, not ganzoo's).** PacGAN's data definition and protocol (ring8: 8 Gaussians,
+radius 1, sigma 0.01; grid25: 25 Gaussians, spacing 2, sigma 0.05; 100,000 training points; 2,500
+samples, high quality within 3 sigma). PacGAN's code counts a mode covered with one high-quality
+sample (ganzoo's `modes_any`; `modes` asks 20, VEEGAN's rule). Their networks (G 4x400 with batch
+norm, D 3x200 maxout with 5 pieces, a 2-d latent), Adam(1e-4, beta_1=0.8), batch 100, 400 epochs:
+400,000 steps, 31x the zoo's 10,000 x 128 toy budget in samples seen. Mean over 10 runs:
 
-| source | model | grid25 modes (of 25) | high-quality samples |
-|---|---|---|---|
-| Lin et al. 2018 (PacGAN), Table 1 | GAN | 17.3 | 94.8 % |
-| Lin et al. 2018 (PacGAN), Table 1 | PacGAN4 | 24.8 | 93.6 % |
-| GDPP README (VEEGAN-lineage networks) | WGAN-GP | 24.2 | - |
+| source | model | ring8 modes (of 8) | ring8 high quality | grid25 modes (of 25) | grid25 high quality |
+|---|---|---|---|---|---|
+| Lin et al. 2018 (PacGAN), Table 1 | GAN | 6.3 | 98.2 % | 17.3 | 94.8 % |
+| Lin et al. 2018 (PacGAN), Table 1 | PacGAN2 | 7.9 | 95.6 % | 23.8 | 91.3 % |
+| Lin et al. 2018 (PacGAN), Table 1 | PacGAN4 | 7.8 | 95.9 % | 24.8 | 93.6 % |
+| GDPP README (VEEGAN-lineage networks) | WGAN-GP | - | - | 24.2 | - |
 
-ganzoo's toy presets train 10,000 steps x 128 on 3x256 MLPs (`benchmarks/results/toy_sweep/`), a
-fraction of PacGAN's 400 epochs; Stacked-MNIST anchors (VEEGAN, PacGAN Tables 2-3) are not
-transcribed here."""
+ganzoo's toy presets train 10,000 steps x 128 on 3x256 MLPs (`benchmarks/results/toy_sweep/`);
+Stacked-MNIST anchors (VEEGAN, PacGAN Tables 2-3) are not transcribed here."""
 
 
 def leaderboard_markdown():
