@@ -18,7 +18,7 @@ from ganzoo.data.toy import toy, toy_modes, toy_stddev
 PROTOCOL = (
     "PacGAN data (ring8: radius 1, sigma 0.01; grid25: spacing 2, sigma 0.05); 2,500 samples; high quality = "
     "within 3 sigma of the nearest mode; a mode is covered when >= 20 high-quality samples sit on it "
-    "(VEEGAN; modes_any counts >= 1, PacGAN's code); reverse KL of the mode histogram to uniform; W1 = exact EMD (POT ot.emd2) to 2,500 "
+    "(VEEGAN/PacGAN); reverse KL of the mode histogram to uniform; W1 = exact EMD (POT ot.emd2) to 2,500 "
     "true samples"
 )
 
