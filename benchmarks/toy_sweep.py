@@ -328,11 +328,17 @@ def get_config(arg=None):
 
 
 def write_configs(runs, variants, root=ROOT):
-    """zoo_configs/<variant>/<dataset>.py for every best point that is not the recipe itself; removes
-    a toy file of this script's whose pair's best point is now the recipe. Returns the paths written."""
+    """zoo_configs/<variant>/<dataset>.py for every best point that is not the recipe itself and has a
+    run on disk (the preset `link_presets` points at); removes a toy file of this script's whose
+    pair's best point is now the recipe. Returns the paths written."""
     written = []
     for (variant, dataset), point in best_points(runs, variants).items():
         path = os.path.join(root, "zoo_configs", variant, f"{dataset}.py")
+        if not any(os.path.isfile(os.path.join(workdir_of(runs, variant, dataset, point, s), "metrics.json"))
+                   for s in (0, 1, 2)):
+            # no run of the point on disk, so no preset from it yet: the preset's recipe stays as it is
+            print(f"{variant} {dataset}: no run folder of {point_name(point)} here; config left as it is")
+            continue
         if not point:
             if os.path.isfile(path) and "--stage=configs" in open(path).read():
                 os.remove(path)
