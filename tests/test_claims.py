@@ -62,7 +62,17 @@ def check_spectral_lipschitz(m):
     assert np.asarray(m["none_sigma"]).max() > 1.5 and m["none_max_input_grad"] > 2.0  # unbounded without SN
 
 
-CHECKS = {"js_vs_wasserstein": check_js_vs_wasserstein, "spectral_lipschitz": check_spectral_lipschitz, "vanishing_gradients": check_vanishing_gradients, "ls_vs_sigmoid": check_ls_vs_sigmoid,
+def check_critic_progress(m):
+    # the quick run is too short for the correlation to mean anything: the series and their statistic only
+    for variant, signal in (("wgan-gp", "w_estimate"), ("nsgan", "d_loss")):
+        run = m[variant]
+        assert run["signal"] == signal and len(run["steps"]) == m["steps"] // m["eval_every"]
+        assert len(run["signal_values"]) == len(run["classifier_fid"]) == len(run["steps"])
+        assert np.all(np.isfinite(run["classifier_fid"])) and -1.0 <= run["spearman"] <= 1.0
+
+
+CHECKS = {"js_vs_wasserstein": check_js_vs_wasserstein, "spectral_lipschitz": check_spectral_lipschitz,
+          "critic_progress": check_critic_progress, "vanishing_gradients": check_vanishing_gradients, "ls_vs_sigmoid": check_ls_vs_sigmoid,
           "clipping_vs_penalty": check_clipping_vs_penalty}
 
 

@@ -23,9 +23,9 @@ sys.path.insert(0, HERE)
 
 # claim number -> module in this folder (issue 18's numbering)
 CLAIMS = {1: "js_vs_wasserstein", 2: "vanishing_gradients", 3: "ls_vs_sigmoid", 4: "clipping_vs_penalty",
-          5: "spectral_lipschitz"}
+          5: "spectral_lipschitz", 6: "critic_progress"}
 # claims that read a local dataset, and the option naming it
-NEEDS = {2: "mnist_dir"}
+NEEDS = {2: "mnist_dir", 6: "mnist_dir"}
 
 
 def run_claim(number, out, quick=False, seed=0, **data):
@@ -69,7 +69,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="the small CI form")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "claims"))
-    parser.add_argument("--mnist_dir", default=None, help="MNIST idx files (claim 2)")
+    parser.add_argument("--mnist_dir", default=None, help="MNIST idx files (claims 2 and 6)")
     args = parser.parse_args(argv)
     if args.claim == "all":
         numbers = sorted(CLAIMS)
