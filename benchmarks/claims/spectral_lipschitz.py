@@ -11,7 +11,9 @@ computes with) and the critic's input-gradient norm ||grad_x D(x)|| on a real an
 
 Verdict: "holds" when, after its power iterations have converged (the second half of the run),
 the faithful layer keeps every layer's sigma within 5 % of 1 and the input-gradient norms at or
-below 1.05, while the unnormalised critic's input gradient exceeds 2.
+below 1.05, while the unnormalised critic's input gradient exceeds 2; "holds partly" when the
+gradient is bounded so but some layer's exact sigma strays further from 1 (one power iteration
+per call estimates sigma of a W that keeps moving).
 """
 
 import numpy as np
@@ -83,7 +85,8 @@ def run(quick=False, seed=0):
     plain_grad = float(max(plain["grad_real"][half(plain)].max(), plain["grad_fake"][half(plain)].max()))
     keras_sn = courses["spectral_keras"]
     keras_grad = float(max(keras_sn["grad_real"][half(keras_sn)].max(), keras_sn["grad_fake"][half(keras_sn)].max()))
-    holds = sigma_error <= 0.05 and faithful_grad <= 1.05 and plain_grad > 2.0
+    bounded = faithful_grad <= 1.05 and plain_grad > 2.0
+    verdict = "holds" if bounded and sigma_error <= 0.05 else ("holds partly" if bounded else "does not hold here")
     measured = {"steps": steps, "faithful_max_sigma_error": sigma_error, "faithful_max_input_grad": faithful_grad,
                 "keras_max_input_grad": keras_grad, "none_max_input_grad": plain_grad,
                 **{f"{n}_{k}": v.tolist() for n, c in courses.items() for k, v in c.items()}}
@@ -99,5 +102,4 @@ def run(quick=False, seed=0):
     panels.append({"curves": [(courses[n]["step"], np.maximum(courses[n]["grad_real"], courses[n]["grad_fake"]), n)
                               for n in NORMALIZATIONS], "logy": True, "xlabel": "generator step",
                    "ylabel": "mean ||grad_x D|| (max of real, fake)", "title": "the critic's input gradient"})
-    return {"verdict": "holds" if holds else "does not hold here", "summary": summary, "measured": measured,
-            "panels": panels}
+    return {"verdict": verdict, "summary": summary, "measured": measured, "panels": panels}
