@@ -75,7 +75,7 @@ def main():
         if best:
             if os.path.basename(os.path.realpath(run)).rsplit("_seed", 1)[0] != best["point_name"]:
                 raise ValueError(f"{run} is not the sweep's best point {best['point_name']} of {preset}.")
-            figures = best["figures"]
+            figures = best["figures"] if len(best["figures"]) > 1 else None  # one seed: the card says n = 1
         entry = package_preset(run, preset, data_dir=data_dirs.get(config["dataset"]), description=describe(config),
                                num_samples=args.num_samples, seed_figures=figures,
                                feature_samples=args.feature_samples if config["dataset"] in ("mnist", "fashion_mnist")
