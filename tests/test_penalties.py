@@ -79,14 +79,19 @@ def test_gradient_is_finite_when_real_equals_fake():
     assert np.isfinite(float(grad))
 
 
-def test_dragan_penalty_is_closed_form_and_stays_near_the_data():
-    seen = []
-    base = linear_critic([3.0, 4.0])
+def recording_critic(weights):
+    """A linear critic that keeps every batch it is asked about: (critic, the list of batches)."""
+    seen, base = [], linear_critic(weights)
 
     def critic(x):
         seen.append(x)
         return base(x)
 
+    return critic, seen
+
+
+def test_dragan_penalty_is_closed_form_and_stays_near_the_data():
+    critic, seen = recording_critic([3.0, 4.0])
     real = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
     assert float(penalties.dragan_penalty(critic, real, seed=2)) == pytest.approx(16.0, abs=1e-4)
     distance = np.abs(seen[0].numpy() - real)
@@ -95,13 +100,7 @@ def test_dragan_penalty_is_closed_form_and_stays_near_the_data():
 
 
 def test_dragan_centred_perturbation_is_closed_form_and_symmetric_about_the_data():
-    seen = []
-    base = linear_critic([3.0, 4.0])
-
-    def critic(x):
-        seen.append(x)
-        return base(x)
-
+    critic, seen = recording_critic([3.0, 4.0])
     real = np.random.default_rng(0).normal(size=(4096, 2)).astype("float32")
     # ||(3, 4)|| = 5 wherever the critic is asked: (5 - 1)^2
     assert float(penalties.dragan_penalty(critic, real, perturbation="centred", seed=2)) == pytest.approx(16.0, abs=1e-4)
