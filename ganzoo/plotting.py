@@ -67,7 +67,8 @@ def save_curves(panels, path, *, title=""):
     "title", and by "kind":
     - "curves" (the default): "curves": [(x, y, label), ...], optional "logy", "vlines": [(x, label)];
     - "surface": "x", "y" (1-d grids), "values" (len(y), len(x)), optional "points" (N, 2) drawn on top;
-    - "hist": "values": [(array, label), ...], optional "bins", "logy"."""
+    - "hist": "values": [(array, label), ...], optional "bins", "logy";
+    - "bars": "labels", "values", optional "errors" (one bar per label, error bars of that size)."""
     plt = _pyplot()
     columns = min(len(panels), 4)
     rows = math.ceil(len(panels) / columns)
@@ -83,6 +84,11 @@ def save_curves(panels, path, *, title=""):
                 points = np.asarray(panel["points"])
                 ax.scatter(points[:, 0], points[:, 1], s=1, color="white", alpha=0.5)
             ax.set_aspect("equal")
+        elif kind == "bars":
+            ax.bar(np.arange(len(panel["labels"])), panel["values"], yerr=panel.get("errors"), capsize=4,
+                   color="tab:blue", alpha=0.8)
+            ax.set_xticks(np.arange(len(panel["labels"])))
+            ax.set_xticklabels(panel["labels"], fontsize=7)
         elif kind == "hist":
             for values, label in panel["values"]:
                 ax.hist(np.ravel(values), bins=panel.get("bins", 60), alpha=0.6, label=label)

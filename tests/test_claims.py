@@ -71,7 +71,18 @@ def check_critic_progress(m):
         assert np.all(np.isfinite(run["classifier_fid"])) and -1.0 <= run["spearman"] <= 1.0
 
 
+def check_instance_noise(m):
+    # the quick run (one seed, 100 steps) checks the bookkeeping: each arm's figures, and the gain as
+    # the difference of the arms' mean modes
+    for variant in ("gan", "nsgan"):
+        plain, noisy = m[f"{variant}_noise0"], m[f"{variant}_noise{m['noise']:g}"]
+        assert len(plain["modes"]) == len(noisy["modes"]) == len(m["seeds"])
+        assert m["modes_gain"][variant] == pytest.approx(np.mean(noisy["modes"]) - np.mean(plain["modes"]))
+        assert all(0 <= x <= 1 for x in plain["high_quality"] + noisy["high_quality"])
+
+
 CHECKS = {"js_vs_wasserstein": check_js_vs_wasserstein, "spectral_lipschitz": check_spectral_lipschitz,
+          "instance_noise": check_instance_noise,
           "critic_progress": check_critic_progress, "vanishing_gradients": check_vanishing_gradients, "ls_vs_sigmoid": check_ls_vs_sigmoid,
           "clipping_vs_penalty": check_clipping_vs_penalty}
 

@@ -23,7 +23,7 @@ sys.path.insert(0, HERE)
 
 # claim number -> module in this folder (issue 18's numbering)
 CLAIMS = {1: "js_vs_wasserstein", 2: "vanishing_gradients", 3: "ls_vs_sigmoid", 4: "clipping_vs_penalty",
-          5: "spectral_lipschitz", 6: "critic_progress"}
+          5: "spectral_lipschitz", 6: "critic_progress", 7: "instance_noise"}
 # claims that read a local dataset, and the option naming it
 NEEDS = {2: "mnist_dir", 6: "mnist_dir"}
 
