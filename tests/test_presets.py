@@ -83,12 +83,24 @@ def test_artifacts_folder_holds_only_presets_and_shared_files_within_budget():
 
 
 def test_a_shipped_preset_fine_tunes():
-    model = ganzoo.load("wgan-gp-ring8")
+    model = ganzoo.load("wgan-ct-ring8")  # trained at a constant rate: its restored optimizers go on
     before = model.generator.get_weights()[0].copy()
     steps = int(model.g_optimizer.iterations.numpy())
     model.fit(ganzoo.data.toy_dataset("ring8", batch_size=model.critic_batch_rows(32), seed=0), steps_per_epoch=2, verbose=0)
     assert int(model.g_optimizer.iterations.numpy()) == steps + 2
     assert int(model.d_optimizer.iterations.numpy()) == (steps + 2) * model.n_critic
+    assert not np.allclose(before, model.generator.get_weights()[0])
+
+
+def test_a_preset_trained_with_linear_decay_restores_its_schedule_at_zero_and_fine_tunes_once_recompiled():
+    import keras
+
+    model = ganzoo.load("wgan-gp-ring8")  # 2e-3 decayed linearly to 0 over its 10,000 steps
+    assert json.load(open(os.path.join(ROOT, "artifacts", "wgan-gp-ring8", "config.json")))["lr_decay"] == "linear"
+    assert float(model.g_optimizer.learning_rate) == 0.0  # where training left it
+    model.compile(d_optimizer=keras.optimizers.Adam(1e-4, 0.0, 0.9), g_optimizer=keras.optimizers.Adam(1e-4, 0.0, 0.9))
+    before = model.generator.get_weights()[0].copy()
+    model.fit(ganzoo.data.toy_dataset("ring8", batch_size=model.critic_batch_rows(32), seed=0), steps_per_epoch=2, verbose=0)
     assert not np.allclose(before, model.generator.get_weights()[0])
 
 
@@ -349,3 +361,22 @@ def test_every_shipped_preset_samples_exactly_as_before_the_registry_moved_to_js
     for name in shipped():
         np.testing.assert_allclose(ganzoo.load(name).generate(2, seed=0), recorded[name], rtol=0, atol=1e-5,
                                    err_msg=name)
+
+
+# A run's settings that its config file does not fix: how it logged, and what "auto" resolved to.
+_RUN_ONLY = {"verbose", "tensorboard", "mixed_precision", "mixed_precision_source", "data_dir"}
+
+
+@pytest.mark.parametrize("name", [n for n in shipped() if presets.info(n)["dataset"] in ("ring8", "grid25")])
+def test_a_toy_presets_recipe_file_and_seed_reproduce_the_config_it_was_trained_with(name):
+    entry = presets.info(name)
+    recorded = json.load(open(os.path.join(ROOT, "artifacts", name, "config.json")))
+    path, _, arg = entry["config"].partition(":")
+    config = configs.load(os.path.join(ROOT, path), arg or None)
+    config.seed = recorded["seed"]
+    assert (f" --config.seed={recorded['seed']}" in entry["command"]) == (recorded["seed"] != 0)
+    resolved = json.loads(json.dumps(config.to_dict()))  # tuples as lists, as config.json stores them
+    for key in _RUN_ONLY:
+        resolved.pop(key, None), recorded.pop(key, None)
+    resolved["model"].pop("margin", None), recorded["model"].pop("margin", None)  # EBGAN: None resolves at build
+    assert resolved == recorded

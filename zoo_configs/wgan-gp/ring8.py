@@ -1,0 +1,15 @@
+"""wgan-gp on ring8: the zoo recipe (zoo_configs/zoo.py) with lr 0.002, linear decay.
+
+The best point of benchmarks/toy_sweep.py's search for this pair (seed 0: 8/8 modes,
+95.6 % high quality, W1 0.040; every point and the 3-seed figures in
+benchmarks/results/toy_sweep/results.md). Written by `python benchmarks/toy_sweep.py --stage=configs`.
+"""
+
+from ganzoo.configs import base_config
+
+
+def get_config(arg=None):
+    config = base_config("wgan-gp", "ring8", arg)
+    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = 0.002
+    config.lr_decay = 'linear'
+    return config
