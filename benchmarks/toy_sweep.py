@@ -113,6 +113,11 @@ def read(workdir):
     return RECORDED.get(os.path.join(os.path.basename(os.path.dirname(workdir)), os.path.basename(workdir)))
 
 
+def on_disk(workdir):
+    """Whether a finished run's folder is here (not only its figures in results.json)."""
+    return os.path.isfile(os.path.join(workdir, "metrics.json"))
+
+
 def load_recorded(out):
     path = os.path.join(out, "results.json")
     if not os.path.isfile(path):
@@ -178,11 +183,12 @@ def report(runs, variants, out):
             if (variant, dataset) not in best:
                 continue
             point = best[variant, dataset]
-            seeds = [m for s in (0, 1, 2) if (m := read(workdir_of(runs, variant, dataset, point, s)))]
+            found = {s: m for s in (0, 1, 2) if (m := read(workdir_of(runs, variant, dataset, point, s)))}
+            seeds = list(found.values())
             entry = {"variant": variant, "dataset": dataset, "point": point, "point_name": point_name(point), "n": len(seeds),
                      "workdirs": [workdir_of(runs, variant, dataset, point, s) for s in (0, 1, 2)],
                      "figures": [{"seed": s, **{k: m.get(k) for k in _KEYS if k != "steps_per_second"}}
-                                 for s in (0, 1, 2) if (m := read(workdir_of(runs, variant, dataset, point, s)))]}
+                                 for s, m in found.items()]}
             for key in ("modes", "modes_any", "high_quality", "reverse_kl", "w1"):
                 entry[key] = _mean_sd([m.get(key) for m in seeds])
             summary.append(entry)
@@ -261,7 +267,7 @@ def link_presets(summary, folder):
     `export/package_zoo.py --runs=folder --seed_figures=results.json` ships."""
     os.makedirs(folder, exist_ok=True)
     for e in summary:
-        found = [w for w in e["workdirs"] if os.path.isfile(os.path.join(w, "metrics.json"))]
+        found = [w for w in e["workdirs"] if on_disk(w)]
         link = os.path.join(folder, f"{e['variant']}-{e['dataset']}")
         if os.path.lexists(link):
             os.remove(link)
@@ -334,8 +340,7 @@ def write_configs(runs, variants, root=ROOT):
     written = []
     for (variant, dataset), point in best_points(runs, variants).items():
         path = os.path.join(root, "zoo_configs", variant, f"{dataset}.py")
-        if not any(os.path.isfile(os.path.join(workdir_of(runs, variant, dataset, point, s), "metrics.json"))
-                   for s in (0, 1, 2)):
+        if not any(on_disk(workdir_of(runs, variant, dataset, point, s)) for s in (0, 1, 2)):
             # no run of the point on disk, so no preset from it yet: the preset's recipe stays as it is
             print(f"{variant} {dataset}: no run folder of {point_name(point)} here; config left as it is")
             continue
