@@ -6,9 +6,14 @@ W_SN = W / sigma(W), differentiating through sigma:
     sigma(W) ~= u^T W_mat v,   W_mat = W reshaped to (fan_in, units),
 
 where (v, u) are the left and right singular-vector estimates of one power
-iteration per training call, treated as constants (Algorithm 1 of the paper;
-PyTorch's `torch.nn.utils.parametrizations.spectral_norm` and the authors'
-chainer code do the same):
+iteration per update of W, treated as constants (Algorithm 1 of the paper).
+A training call iterates once; calls inside `holding_power_iteration()` use
+the stored u and v, so one critic update iterates once however many times it
+calls the critic (real, fake, penalty points), and its real and fake logits
+see the same W_SN. (PyTorch's `spectral_norm` and the authors' chainer code
+iterate on every training-mode forward pass instead; `BaseGAN` holds the
+iteration after each update's first critic call and through the generator
+step.)
 
     v <- W_mat u / ||W_mat u||,   u <- W_mat^T v / ||W_mat^T v||.
 
@@ -27,12 +32,35 @@ Inference (`training=False`) uses the stored u and v: no iteration, so
 sampling or evaluating a critic never changes it.
 """
 
+import contextlib
 import math
 
 import keras
 from keras import ops
 
 EPSILON = 1e-12  # ||x|| + EPSILON in the normalisations, as in PyTorch's spectral_norm
+# Depth of `holding_power_iteration` contexts; read when a call is traced (Python state, not a tensor).
+_HOLDS = [0]
+
+
+@contextlib.contextmanager
+def holding_power_iteration():
+    """Inside, spectral layers compute with their stored u and v even in training: no power iteration.
+
+    Example:
+    >>> logits = critic(real, training=True)         # iterates once
+    >>> with holding_power_iteration():
+    ...     fake_logits = critic(fake, training=True)  # the same W / sigma(W)
+    """
+    _HOLDS[0] += 1
+    try:
+        yield
+    finally:
+        _HOLDS[0] -= 1
+
+
+def _iterates(training):
+    return bool(training) and not _HOLDS[0]
 
 
 def _l2_normalize(x):
@@ -103,7 +131,7 @@ class SpectralDense(_SpectralNorm):
         self._build_weights((int(input_shape[-1]), self.units))
 
     def call(self, inputs, training=False):
-        kernel = ops.cast(self.normalized_kernel(training), self.compute_dtype)
+        kernel = ops.cast(self.normalized_kernel(_iterates(training)), self.compute_dtype)
         return self._add_bias(ops.matmul(inputs, kernel))
 
     def compute_output_shape(self, input_shape):
@@ -138,7 +166,7 @@ class SpectralConv2D(_SpectralNorm):
         self._build_weights((*self.kernel_size, int(input_shape[-1]), self.units))
 
     def call(self, inputs, training=False):
-        kernel = ops.cast(self.normalized_kernel(training), self.compute_dtype)
+        kernel = ops.cast(self.normalized_kernel(_iterates(training)), self.compute_dtype)
         return self._add_bias(ops.conv(inputs, kernel, strides=self.strides, padding=self.padding))
 
     def compute_output_shape(self, input_shape):

@@ -111,3 +111,49 @@ def test_the_layers_round_trip_through_their_config_and_a_saved_model(tmp_path):
         np.testing.assert_array_equal(np.array(a), np.array(b))
     x = tf.random.normal((4, 2))
     np.testing.assert_array_equal(model.discriminator(x).numpy(), loaded.discriminator(x).numpy())
+
+
+def _power_iterations(w, u, k):
+    for _ in range(k):
+        v = w @ u
+        v /= np.linalg.norm(v)
+        u = w.T @ v
+        u /= np.linalg.norm(u)
+    return u
+
+
+@pytest.mark.parametrize("n_critic", [1, 3])
+def test_one_power_iteration_per_critic_update_and_none_in_the_generator_step(n_critic):
+    model = ganzoo.models.build("sngan", (2,), seed=0, n_critic=n_critic, generator_widths=(8,),
+                                discriminator_widths=(6, 5), latent_dim=4)
+    # learning rate 0: W stays put, so u after one train step is u0 after exactly n_critic closed-form
+    # iterations (one per critic update); iterating on every call (real, fake, generator step) would give
+    # 2 n_critic + 1, a different u
+    model.compile(d_optimizer=keras.optimizers.Adam(0.0), g_optimizer=keras.optimizers.Adam(0.0))
+    real = tf.random.stateless_normal((8 * n_critic, 2), (1, 2))
+    model.train_step(real[:8])  # builds the optimizers and iterates once per update from the random u
+    spectral = [l for l in model.discriminator.layers if isinstance(l, SpectralDense)]
+    before = [(l.kernel.numpy().astype("float64"), l.u.numpy().astype("float64")) for l in spectral]
+    model.train_step(real[:8])
+    apart = []
+    for layer, (w, u0) in zip(spectral, before):
+        expected = _power_iterations(w.reshape(-1, layer.units), u0, n_critic)
+        np.testing.assert_allclose(layer.u.numpy(), expected, rtol=1e-4, atol=1e-5)
+        apart.append(np.abs(expected - _power_iterations(w.reshape(-1, layer.units), u0, 2 * n_critic + 1)).max())
+    assert max(apart) > 1e-3  # the check tells the two rules apart
+
+
+def test_calls_inside_holding_power_iteration_use_the_stored_vectors():
+    layer = built_dense()
+    x = tf.random.stateless_normal((4, 5), (3, 4))
+    layer(x, training=True)
+    u, v = layer.u.numpy(), layer.v.numpy()
+    with ganzoo.layers.holding_power_iteration():
+        with ganzoo.layers.holding_power_iteration():
+            held = layer(x, training=True).numpy()
+        layer(x, training=True)
+    np.testing.assert_array_equal(layer.u.numpy(), u)  # nested holds, then the outer one: no iteration
+    np.testing.assert_array_equal(layer.v.numpy(), v)
+    np.testing.assert_allclose(held, layer(x, training=False).numpy(), rtol=1e-6)  # the same W / sigma(W)
+    layer(x, training=True)  # outside: iterates again
+    assert np.abs(layer.u.numpy() - u).max() > 0

@@ -25,7 +25,7 @@ import tensorflow as tf
 import keras
 
 from ganzoo import losses as losses_lib
-from ganzoo import networks, penalties
+from ganzoo import layers, networks, penalties
 
 # Stateless seeds: every draw in train_step is seeded by (model seed,
 # step * SALTS_PER_STEP + salt), step = the generator's update counter. Update
@@ -483,16 +483,19 @@ class BaseGAN(keras.Model):
             with tf.GradientTape() as tape:
                 d_real_in = self._add_instance_noise(real, salt + SALT_NOISE_REAL)
                 d_fake_in = self._add_instance_noise(fake, salt + SALT_NOISE_FAKE)
+                # the update's one power iteration (spectral layers): here; every later call of this
+                # update sees the same W / sigma(W) (Miyato et al., Algorithm 1)
                 real_logits, _ = self.critic(d_real_in, labels)
-                fake_logits, _ = self.critic(d_fake_in, fake_labels)
-                negatives = fake_logits
-                if self.mismatched_negatives:
-                    shift = self.random_uniform(batch, [], salt + SALT_MISMATCH, tf.int32, self.num_classes - 1)
-                    wrong = (labels + 1 + shift) % self.num_classes
-                    mismatched_logits, _ = self.critic(d_real_in, wrong)
-                    negatives = tf.concat([fake_logits, mismatched_logits], 0)
-                d_loss = self.discriminator_loss(real, fake, real_logits, negatives)
-                penalty = self._penalty(real, fake, labels, fake_labels, salt + SALT_PENALTY)
+                with layers.holding_power_iteration():
+                    fake_logits, _ = self.critic(d_fake_in, fake_labels)
+                    negatives = fake_logits
+                    if self.mismatched_negatives:
+                        shift = self.random_uniform(batch, [], salt + SALT_MISMATCH, tf.int32, self.num_classes - 1)
+                        wrong = (labels + 1 + shift) % self.num_classes
+                        mismatched_logits, _ = self.critic(d_real_in, wrong)
+                        negatives = tf.concat([fake_logits, mismatched_logits], 0)
+                    d_loss = self.discriminator_loss(real, fake, real_logits, negatives)
+                    penalty = self._penalty(real, fake, labels, fake_labels, salt + SALT_PENALTY)
                 total = d_loss if penalty is None else d_loss + penalty
                 scaled = self.d_optimizer.scale_loss(total / replicas)
             grads = tape.gradient(scaled, d_vars)
@@ -508,7 +511,8 @@ class BaseGAN(keras.Model):
         fake_labels = self._random_labels(batch, salt + SALT_FAKE_LABELS) if self.num_classes else None
         with tf.GradientTape() as tape:
             fake = self.generate_batch(z, fake_labels, training=True)
-            g_logits, g_features = self.critic(self._add_instance_noise(fake, salt + SALT_NOISE_FAKE), fake_labels)
+            with layers.holding_power_iteration():  # the critic is not updated here: no iteration
+                g_logits, g_features = self.critic(self._add_instance_noise(fake, salt + SALT_NOISE_FAKE), fake_labels)
             g_loss = self.generator_loss(fake, g_logits, g_features)
             scaled = self.g_optimizer.scale_loss(g_loss / replicas)
         grads = tape.gradient(scaled, g_vars)
