@@ -81,10 +81,29 @@ def check_instance_noise(m):
         assert all(0 <= x <= 1 for x in plain["high_quality"] + noisy["high_quality"])
 
 
+def check_pull_away(m):
+    # quick: one seed per arm; modes within each benchmark's count, KL finite, gain the difference of means
+    for dataset, total in (("grid25", 25), ("stackedmnist28", 1000)):
+        plain, pt = m[dataset]["pt0"], m[dataset][f"pt{m['pt_weight']:g}"]
+        assert len(plain["modes"]) == len(pt["modes"]) == len(m["seeds"])
+        assert all(0 <= x <= total for x in plain["modes"] + pt["modes"])
+        assert np.all(np.isfinite(plain["kl"] + pt["kl"]))
+        assert m[dataset]["modes_gain"] == pytest.approx(np.mean(pt["modes"]) - np.mean(plain["modes"]))
+
+
+def check_mismatched_negatives(m):
+    for arm in ("matched_only", "mismatched"):
+        assert len(m[arm]["label_accuracy"]) == len(m["seeds"])
+        assert all(0 <= a <= 1 for a in m[arm]["label_accuracy"]) and np.all(np.isfinite(m[arm]["classifier_fid"]))
+    assert m["label_accuracy_gain"] == pytest.approx(
+        np.mean(m["mismatched"]["label_accuracy"]) - np.mean(m["matched_only"]["label_accuracy"]))
+
+
 CHECKS = {"js_vs_wasserstein": check_js_vs_wasserstein, "spectral_lipschitz": check_spectral_lipschitz,
           "instance_noise": check_instance_noise,
           "critic_progress": check_critic_progress, "vanishing_gradients": check_vanishing_gradients, "ls_vs_sigmoid": check_ls_vs_sigmoid,
-          "clipping_vs_penalty": check_clipping_vs_penalty}
+          "clipping_vs_penalty": check_clipping_vs_penalty,
+          "pull_away": check_pull_away, "mismatched_negatives": check_mismatched_negatives}
 
 
 def test_every_claim_has_a_check():

@@ -23,9 +23,10 @@ sys.path.insert(0, HERE)
 
 # claim number -> module in this folder (issue 18's numbering)
 CLAIMS = {1: "js_vs_wasserstein", 2: "vanishing_gradients", 3: "ls_vs_sigmoid", 4: "clipping_vs_penalty",
-          5: "spectral_lipschitz", 6: "critic_progress", 7: "instance_noise"}
+          5: "spectral_lipschitz", 6: "critic_progress", 7: "instance_noise",
+          8: "pull_away", 9: "mismatched_negatives"}
 # claims that read a local dataset, and the option naming it
-NEEDS = {2: "mnist_dir", 6: "mnist_dir"}
+NEEDS = {2: "mnist_dir", 6: "mnist_dir", 8: "mnist_dir", 9: "mnist_dir"}
 
 
 def run_claim(number, out, quick=False, seed=0, **data):
@@ -69,7 +70,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="the small CI form")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "claims"))
-    parser.add_argument("--mnist_dir", default=None, help="MNIST idx files (claims 2 and 6)")
+    parser.add_argument("--mnist_dir", default=None, help="MNIST idx files (claims 2, 6, 8 and 9)")
     args = parser.parse_args(argv)
     if args.claim == "all":
         numbers = sorted(CLAIMS)
