@@ -57,7 +57,12 @@ def check_vanishing_gradients(m):
 def check_spectral_lipschitz(m):
     half = len(m["spectral_step"]) // 2
     sigma = np.asarray(m["spectral_sigma"])[half:]
-    assert np.abs(sigma - 1.0).max() < 0.1  # every layer of the faithful critic near sigma = 1
+    # the power iteration's estimate never exceeds the true sigma, so W / sigma_hat has sigma >= 1
+    assert sigma.min() > 1.0 - 1e-3
+    # near 1 for every layer once u has converged; single readings may sit above while u catches up
+    # with a W whose top two singular values crossed
+    assert np.abs(np.median(sigma, axis=0) - 1.0).max() < 0.05
+    assert m["faithful_median_sigma_error"] == pytest.approx(np.abs(np.median(sigma, axis=0) - 1.0).max())
     assert m["faithful_max_input_grad"] <= 1.05  # a ReLU net of 1-Lipschitz layers
     assert np.asarray(m["none_sigma"]).max() > 1.5 and m["none_max_input_grad"] > 2.0  # unbounded without SN
 
