@@ -277,7 +277,7 @@ def link_presets(summary, folder):
 
 def plot_best(summary, path):
     """2,500 samples of each best point's first run still on disk (its final checkpoint, seed 0) over the
-    true modes; the title gives that run's seed."""
+    true modes, else of the shipped preset; the title gives that run's seed, or says "shipped preset"."""
     import glob
 
     import matplotlib
@@ -305,6 +305,14 @@ def plot_best(summary, path):
                 ax.scatter(x[:, 0], x[:, 1], s=1, alpha=0.4, color="tab:blue")
                 m = read(workdir)
                 ax.set_title(f"{variant} {os.path.basename(workdir)}\n{m['modes']}/{m['num_modes']} modes, "
+                             f"{100 * m['high_quality']:.0f} % HQ", fontsize=7)
+            elif f"{variant}-{dataset}" in ganzoo.list_presets():
+                # no run folder here (a new machine): the shipped preset, with the figures it records
+                model = ganzoo.load(f"{variant}-{dataset}")
+                x = model.generate(2500, seed=0)
+                ax.scatter(x[:, 0], x[:, 1], s=1, alpha=0.4, color="tab:blue")
+                m = model.preset["metrics"]
+                ax.set_title(f"{variant} (shipped preset)\n{m['modes']}/{m['num_modes']} modes, "
                              f"{100 * m['high_quality']:.0f} % HQ", fontsize=7)
             ax.scatter(modes[:, 0], modes[:, 1], s=12, marker="x", color="tab:red")
             ax.set_xlim(-lim, lim)
