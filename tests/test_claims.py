@@ -126,6 +126,7 @@ def test_each_claim_runs_quick_writes_figure_record_and_row_and_measures_its_cla
     stem = f"claim{number}_{claims.CLAIMS[number]}"
     record = json.load(open(tmp_path / f"{stem}.json"))
     assert (tmp_path / f"{stem}.png").stat().st_size > 10_000
+    assert record["cpu_seconds"] > 0 and record["seconds"] > 0
     assert record["quick"] and record["verdict"] in ("holds", "holds partly", "does not hold here")
     assert f"[{number}. " in open(tmp_path / "README.md").read()
     CHECKS[claims.CLAIMS[number]](record["measured"])
