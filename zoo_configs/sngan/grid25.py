@@ -1,7 +1,7 @@
 """sngan on grid25: the zoo recipe (zoo_configs/zoo.py) with lr 0.002, linear decay.
 
-The best point of benchmarks/toy_sweep.py's search for this pair (seed 0: 25/25 modes,
-82.9 % high quality, W1 0.201; every point and the 3-seed figures in
+The best point of benchmarks/toy_sweep.py's search for this pair (seed 0: 22/25 modes,
+65.0 % high quality, W1 0.375; every point and the 3-seed figures in
 benchmarks/results/toy_sweep/results.md). Written by `python benchmarks/toy_sweep.py --stage=configs`.
 """
 
