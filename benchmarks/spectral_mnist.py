@@ -32,14 +32,8 @@ def train_one(normalization, steps, seed, mnist_dir, out):
 
     config = configs.load_zoo_config("sngan", "mnist28")
     with config.unlocked():
-        config.data_dir = mnist_dir
-        config.seed = seed
-        config.steps = steps
+        configs.quiet_run(config, steps=steps, seed=seed, data_dir=mnist_dir)
         config.model.normalization = normalization
-        config.log_every = config.sample_every = config.checkpoint_every = steps
-        config.eval_every = 0
-        config.verbose = 0
-        config.tensorboard = False
     started = time.time()
     with tempfile.TemporaryDirectory() as workdir:
         training.train_and_evaluate(config, workdir)

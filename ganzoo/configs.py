@@ -178,6 +178,19 @@ def shrink_to_smoke(config):
     config.verbose = 0
 
 
+def quiet_run(config, *, steps, seed, data_dir=None):
+    """The same recipe as one measurement: `steps` steps at `seed`, a single log, sample grid and checkpoint at
+    the end, no evaluations during the run, nothing on the console or in TensorBoard (call it unlocked)."""
+    config.seed = seed
+    config.steps = steps
+    config.log_every = config.sample_every = config.checkpoint_every = steps
+    config.eval_every = 0
+    config.verbose = 0
+    config.tensorboard = False
+    if data_dir is not None:
+        config.data_dir = data_dir
+
+
 def model_options(variant, data_shape):
     """Every option of `variant`'s constructor and default networks for `data_shape`, with its default."""
     cls = models.get_class(variant)

@@ -32,14 +32,8 @@ def _train(mismatched, steps, seed, mnist_dir):
 
     config = configs.load_zoo_config("nsgan", "mnist28", suffix="_cond")
     with config.unlocked():
-        config.data_dir = mnist_dir
-        config.seed = seed
-        config.steps = steps
+        configs.quiet_run(config, steps=steps, seed=seed, data_dir=mnist_dir)
         config.model.mismatched_negatives = mismatched
-        config.log_every = config.sample_every = config.checkpoint_every = steps
-        config.eval_every = 0
-        config.verbose = 0
-        config.tensorboard = False
     with tempfile.TemporaryDirectory() as workdir:
         training.train_and_evaluate(config, workdir)
         model = load_model(resolve_model_path(workdir))

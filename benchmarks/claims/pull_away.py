@@ -35,15 +35,8 @@ def _train(dataset, pt_weight, steps, seed, mnist_dir, stacked_samples):
 
     config = configs.load_zoo_config("ebgan", dataset)
     with config.unlocked():
-        config.seed = seed
-        config.steps = steps
+        configs.quiet_run(config, steps=steps, seed=seed, data_dir=None if dataset == "grid25" else mnist_dir)
         config.model.pt_weight = pt_weight
-        config.log_every = config.sample_every = config.checkpoint_every = steps
-        config.eval_every = 0
-        config.verbose = 0
-        config.tensorboard = False
-        if dataset != "grid25":
-            config.data_dir = mnist_dir
     with tempfile.TemporaryDirectory() as workdir:
         metrics = training.train_and_evaluate(config, workdir)
         if dataset == "grid25":
