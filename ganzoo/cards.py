@@ -65,7 +65,10 @@ def _limitations(entry):
         "discriminator parameters) chosen so every preset fits 3 MB; the numbers above are what this budget gives, "
         "not the variant's best.",
         f"Weights are stored as {entry['weights_dtype']} (samples within the stated tolerance of the float32 "
-        "checkpoint); optimizer state is float32.",
+        "checkpoint); "
+        + ("optimizer state is float32." if entry.get("optimizer_state", True) else
+           "the file holds the two networks only, no optimizer state: fine-tuning (`model.fit`, "
+           "`--config.init_from`) starts fresh optimizers at step 0."),
     ]
     if entry["dataset"] == "cifar10":
         notes.append("Trained and measured on a JPEG q75 copy of CIFAR-10: FIDs are not comparable with "

@@ -3,7 +3,8 @@
     python export/package_preset.py --run=runs/wgan-gp-ring8 --preset=wgan-gp-ring8 [--data_dir=...]
 
 writes `artifacts/<preset>/`:
-- `model.keras`: the whole model (both networks, both optimizers). Network
+- `model.keras`: the whole model (both networks, and both optimizers unless
+  packaged with `optimizer_state=False`, `--networks_only`). Network
   weights are stored as float16, optimizer state as float32, the archive
   deflated; the float16 copy is kept only if its samples stay within one
   uint8 level (images) or 1e-2 (toy points) of the checkpoint's for fixed
@@ -31,14 +32,18 @@ from ganzoo.data import registry as datasets
 from ganzoo.evaluate import evaluate
 from ganzoo.metrics.modes import STACKED_MNIST_SAMPLES
 from ganzoo.plotting import save_preview
-from ganzoo.saving import load_model, resolve_model_path, sha256, write_atomically
+from ganzoo.saving import CONTENTS_MEMBER, load_model, resolve_model_path, sha256, write_atomically
 
 CHECK_SAMPLES = 8
 FLOAT16_TOLERANCE = {"image": 1.0 / 127.5, "toy": 1e-2}  # one uint8 level in [-1, 1]; toy data units
 
 
-def write_model(model, path, *, float16=True):
+def write_model(model, path, *, float16=True, optimizer_state=True):
     """Saves `model` as a deflated .keras archive, network weights as float16 when asked.
+
+    `optimizer_state=False` writes the networks only: both optimizers' variables are left out (a
+    fifth of the size for Adam) and the archive says so (`saving.CONTENTS_MEMBER`), so that
+    `load_model` accepts the missing optimizer state, and only that, and builds fresh optimizers.
 
     Keras assigns an HDF5 dataset to a variable by converting it to the
     variable's dtype, so the archive loads with plain `keras.saving.load_model`.
@@ -50,7 +55,7 @@ def write_model(model, path, *, float16=True):
         model.save(plain)
         with zipfile.ZipFile(plain) as archive:
             members = {name: archive.read(name) for name in archive.namelist()}
-    if float16:
+    if float16 or not optimizer_state:
         source = h5py.File(io.BytesIO(members["model.weights.h5"]), "r")
         buffer = io.BytesIO()
         with h5py.File(buffer, "w") as out:
@@ -63,15 +68,20 @@ def write_model(model, path, *, float16=True):
                     for key, value in obj.attrs.items():
                         group.attrs[key] = value
                     return
+                optimizer = name.split("/")[0].endswith("optimizer")  # d_optimizer/vars/..., g_optimizer/...
+                if optimizer and not optimizer_state:
+                    return
                 data = obj[()]
                 # Optimizer moments stay float32: Adam's second moments underflow float16.
-                if data.dtype == np.float32 and "optimizer" not in name.split("/")[0]:
+                if float16 and data.dtype == np.float32 and not optimizer:
                     data = data.astype(np.float16)
                 out.create_dataset(name, data=data)
 
             source.visititems(copy)
         source.close()
         members["model.weights.h5"] = buffer.getvalue()
+    if not optimizer_state:
+        members[CONTENTS_MEMBER] = json.dumps({"optimizer_state": False}).encode()
     tmp_path = path + ".tmp"
     with zipfile.ZipFile(tmp_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
@@ -140,12 +150,14 @@ def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid
 
 
 def package_preset(run, name, *, data_dir=None, description, out_root=None, num_samples=10_000,
-                   feature_samples=None, seed_figures=None, hub_org="ganzoo", register=True, verbose=True):
+                   feature_samples=None, seed_figures=None, hub_org="ganzoo", register=True, verbose=True,
+                   optimizer_state=True):
     """Packages the latest checkpoint of `run` as preset `name`; returns its metadata (`presets.info`).
 
     `feature_samples`: also measure Inception FID and KID on that many samples (28 px images;
     CIFAR-10 and CelebA presets are measured by Inception FID, KID and precision/recall on
     `num_samples` anyway).
+    `optimizer_state=False`: ship the networks only (`write_model`); `load` then gives fresh optimizers.
     `seed_figures`: the same recipe's runs at every seed measured (`run`'s among them), a list of
     {"seed": k, metric: value, ...} from each run's final evaluation (its metrics.json); recorded
     as "seeds" with the mean and sample sd of each metric, and shown on the card beside the
@@ -164,12 +176,12 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     model_path = os.path.join(staging, presets_lib.MODEL_FILE)
     reference = np.asarray(model.generate(64, seed=0))
     kind = "toy" if len(model.data_shape) == 1 else "image"
-    write_model(model, model_path, float16=True)
+    write_model(model, model_path, float16=True, optimizer_state=optimizer_state)
     shipped = load_model(model_path)
     difference = float(np.abs(np.asarray(shipped.generate(64, seed=0)) - reference).max())
     float16 = difference <= FLOAT16_TOLERANCE[kind]
     if not float16:
-        write_model(model, model_path, float16=False)
+        write_model(model, model_path, float16=False, optimizer_state=optimizer_state)
         shipped = load_model(model_path)
         difference = float(np.abs(np.asarray(shipped.generate(64, seed=0)) - reference).max())
     if verbose:
@@ -199,6 +211,7 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
         "parameters": {"generator": model.generator.count_params(),
                        "discriminator": model.discriminator.count_params()},
         "weights_dtype": "float16" if float16 else "float32",
+        "optimizer_state": bool(optimizer_state),
         "metrics": metrics, "protocol": protocol, "metrics_samples": _metrics_samples(dataset, num_samples),
         "hub_repo_id": f"{hub_org}/{name}",
         "files": {presets_lib.MODEL_FILE: sha256(model_path)},

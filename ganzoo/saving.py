@@ -15,6 +15,12 @@ import numpy as np
 import ganzoo.models  # noqa: F401  (registers the classes safe_mode deserialises)
 
 _PARTIAL_LOAD_WARNINGS = ("Skipping variable loading", "could not be loaded", "were not loaded", "Skipping loading")
+# An archive member that says what a .keras file deliberately leaves out: {"optimizer_state": false} for a
+# networks-only file (a preset that ships G and D without Adam's moments, as StyleGAN2-ADA's pickles do).
+CONTENTS_MEMBER = "ganzoo_contents.json"
+# Keras' warning for an optimizer whose saved state is absent; accepted only for a networks-only file.
+_EMPTY_OPTIMIZER = re.compile(r"Skipping variable loading for optimizer '[^']*', because it has \d+ variables "
+                              r"whereas the saved optimizer has 0 variables")
 CHECKPOINT_PATTERN = re.compile(r"step_(\d+)\.keras$")
 
 
@@ -74,6 +80,7 @@ def load_model(path):
             if bad is not None:
                 raise LoadError(f"{path!r} is corrupt: member {bad!r} fails its CRC check.")
             config = json.loads(archive.read("config.json"))
+            contents = json.loads(archive.read(CONTENTS_MEMBER)) if CONTENTS_MEMBER in names else {}
     except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError, zlib.error) as error:
         raise LoadError(f"{path!r} is corrupt or truncated: {type(error).__name__}: {error}.") from None
     registered = str(config.get("registered_name", ""))
@@ -88,10 +95,18 @@ def load_model(path):
     # Keras only warns when a group of the file is missing or does not fit (an optimizer's state, say)
     # and leaves those variables at their initial values: a half-loaded model, refused here
     skipped = [str(w.message) for w in caught if any(k in str(w.message) for k in _PARTIAL_LOAD_WARNINGS)]
+    networks_only = contents.get("optimizer_state") is False
+    if networks_only:
+        # the optimizers start fresh (step 0, zero moments), as a fine-tuning run with new optimizers would;
+        # every network variable must still have loaded
+        skipped = [message for message in skipped if not _EMPTY_OPTIMIZER.search(message)]
     if skipped:
         raise LoadError(f"{path!r} is incomplete: {skipped[0].strip()} Nothing was loaded.")
     for w in caught:  # anything else Keras said is passed on
+        if networks_only and _EMPTY_OPTIMIZER.search(str(w.message)):
+            continue
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    model.optimizer_state_loaded = not networks_only
     bad = [v.path for v in model.weights if not np.isfinite(keras.ops.convert_to_numpy(v)).all()]
     if bad:
         raise LoadError(f"{path!r} holds non-finite weights ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''}); "

@@ -38,6 +38,51 @@ def test_a_file_missing_an_optimizers_state_is_refused(tmp_path):
     assert ganzoo.load_model(os.path.join(PRESET, "model.keras"))  # the intact file loads
 
 
+def test_a_networks_only_file_loads_whole_with_fresh_optimizers_and_fine_tunes(tmp_path):
+    from ganzoo.packaging import write_model
+    from ganzoo.saving import CONTENTS_MEMBER
+
+    full = ganzoo.load_model(os.path.join(PRESET, "model.keras"))
+    path = tmp_path / "networks.keras"
+    write_model(full, str(path), float16=False, optimizer_state=False)
+    with zipfile.ZipFile(path) as archive:
+        assert CONTENTS_MEMBER in archive.namelist()
+        with h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as stored:
+            assert not stored["d_optimizer/vars"].keys() and not stored["g_optimizer/vars"].keys()
+    assert os.path.getsize(path) < 0.5 * os.path.getsize(os.path.join(PRESET, "model.keras"))
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = ganzoo.load_model(path)
+    assert not [w for w in caught if "optimizer" in str(w.message)]  # their absence is expected: not passed on
+    assert model.optimizer_state_loaded is False and full.optimizer_state_loaded is True
+    np.testing.assert_array_equal(model.generate(16, seed=3), full.generate(16, seed=3))
+    for a, b in zip(model.discriminator.weights, full.discriminator.weights):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert int(model.g_optimizer.iterations) == 0 < int(full.g_optimizer.iterations)
+    assert all(not np.asarray(v).any() for v in model.d_optimizer.variables[2:])  # Adam's moments start at 0
+    # fine-tuning works from fresh optimizers: the networks move, the step counter counts from 0
+    import tensorflow as tf
+
+    batches = tf.data.Dataset.from_tensor_slices(ganzoo.data.toy("ring8", 4 * 32, seed=0)).batch(32)
+    before = [np.asarray(w).copy() for w in model.generator.trainable_weights]
+    model.fit(batches, epochs=1, verbose=0)
+    assert int(model.g_optimizer.iterations) == 4
+    assert any(not np.array_equal(a, np.asarray(b)) for a, b in zip(before, model.generator.trainable_weights))
+
+
+def test_a_networks_only_file_missing_a_network_group_is_still_refused(tmp_path):
+    from ganzoo.packaging import write_model
+
+    networks = tmp_path / "networks.keras"
+    write_model(ganzoo.load_model(os.path.join(PRESET, "model.keras")), str(networks), optimizer_state=False)
+    path = tmp_path / "no_generator.keras"
+    rewrite_weights(networks, path, lambda weights: weights.__delitem__("generator"))
+    with pytest.raises(ganzoo.LoadError, match="(?s)could not be loaded.*expected 2 variables, but received 0"):
+        ganzoo.load_model(path)
+
+
 def test_non_finite_weights_are_refused(tmp_path):
     path = tmp_path / "nan.keras"
 
