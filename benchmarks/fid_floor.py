@@ -1,12 +1,17 @@
 """The floor of the zoo's small-sample Inception metrics: real training images scored like a preset.
 
     python benchmarks/fid_floor.py --data_dir_mnist=... --data_dir_fashion=... [--num_samples=2000]
+    python benchmarks/fid_floor.py ... --num_samples=10000 --reference_split=test   # Lucic et al.'s protocol
 
 FID is biased upward at small N, so a 2,000-sample FID of a perfect generator
-is not 0. This scores `num_samples` *other* training images (the next ones in
-the same seeded order, disjoint from the reference set) exactly as
-`export/add_feature_metrics.py` scores a preset's samples, against the same
-cached reference, and writes `benchmarks/results/fid_floor/fid_floor.json`.
+is not 0. This scores `num_samples` real images that a generator could at best
+match, exactly as `ganzoo.evaluate` scores a preset's samples against the same
+cached reference, and writes `benchmarks/results/fid_floor/fid_floor[_test<N>].json`:
+- `--reference_split=train`: the reference is `num_samples` training images (seed-0 order) and the
+  scored set the next `num_samples` of that order, disjoint from it;
+- `--reference_split=test`: the reference is the test split's first `num_samples` (10,000: the
+  whole test set, compare_gan's FID reference) and the scored set `num_samples` training images
+  (seed-0 order), a perfect generator of the training distribution.
 """
 
 import argparse
@@ -22,7 +27,15 @@ from ganzoo.metrics import features, inception, reference
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "fid_floor")
 
 
-def floor(dataset, data_dir, n):
+def floor(dataset, data_dir, n, split="train"):
+    if split == "test":
+        test = reference_images(dataset, data_dir, n, split="test")
+        train = reference_images(dataset, data_dir, n, seed=0)
+        other = inception.inception_features(train)
+        real = reference.reference_features(dataset, features="inception", images=test, split="test")
+        kid, kid_std = features.kid(real, other)
+        stats = reference.reference_stats(dataset, features="inception", images=test, split="test")
+        return {"fid": stats.fid(other), "kid": kid, "kid_std": kid_std}
     images = reference_images(dataset, data_dir, 2 * n, seed=0)
     # the first n are ganzoo-eval's reference set (same seeded order), the next n are disjoint from it
     if not np.array_equal(images[:n], reference_images(dataset, data_dir, n, seed=0)):
@@ -39,17 +52,23 @@ def main():
     parser.add_argument("--data_dir_mnist", required=True)
     parser.add_argument("--data_dir_fashion", required=True)
     parser.add_argument("--num_samples", type=int, default=2_000)
+    parser.add_argument("--reference_split", choices=("train", "test"), default="train")
     args = parser.parse_args()
-    results = {"protocol": (f"{args.num_samples:,} training images (positions {args.num_samples:,}-"
-                            f"{2 * args.num_samples - 1:,} of the seed-0 order) vs the {args.num_samples:,}-image "
-                            f"reference (positions 0-{args.num_samples - 1:,}); {inception.PROTOCOL['feature_network']}"
-                            "; KID 100 subsets of 1,000")}
+    n = args.num_samples
+    if args.reference_split == "train":
+        protocol = (f"{n:,} training images (positions {n:,}-{2 * n - 1:,} of the seed-0 order) vs the {n:,}-image "
+                    f"reference (positions 0-{n - 1:,})")
+    else:
+        protocol = f"{n:,} training images (positions 0-{n - 1:,} of the seed-0 order) vs the first {n:,} test images"
+    results = {"protocol": f"{protocol}; {inception.PROTOCOL['feature_network']}; KID 100 subsets of 1,000"}
     for dataset, data_dir in (("mnist", args.data_dir_mnist), ("fashion_mnist", args.data_dir_fashion)):
         start = time.time()
-        results[dataset] = floor(dataset, data_dir, args.num_samples)
-        print(dataset, results[dataset], f"{time.time() - start:.0f} s", flush=True)
+        results[dataset] = floor(dataset, data_dir, n, args.reference_split)
+        results[dataset]["seconds"] = round(time.time() - start)
+        print(dataset, results[dataset], flush=True)
     os.makedirs(OUT, exist_ok=True)
-    with open(os.path.join(OUT, "fid_floor.json"), "w") as f:
+    name = "fid_floor.json" if args.reference_split == "train" else f"fid_floor_test{n}.json"
+    with open(os.path.join(OUT, name), "w") as f:
         json.dump(results, f, indent=2)
 
 

@@ -21,6 +21,8 @@ def main():
     parser.add_argument("--data_dir_mnist", default=None)
     parser.add_argument("--data_dir_fashion", default=None)
     parser.add_argument("--num_samples", type=int, default=2_000)
+    parser.add_argument("--reference_split", choices=("train", "test"), default="train",
+                        help="test: the test split's first num_samples (10,000: Lucic et al. 2018's FID protocol)")
     args = parser.parse_args()
     data_dirs = {"mnist": args.data_dir_mnist, "fashion_mnist": args.data_dir_fashion}
     if args.presets == "all-28":
@@ -30,7 +32,7 @@ def main():
     for name in names:
         start = time.time()
         entry = add_feature_metrics(name, data_dir=data_dirs.get(presets.get_preset(name)["dataset"]),
-                                    num_samples=args.num_samples)
+                                    num_samples=args.num_samples, reference_split=args.reference_split)
         print(f"{name}: FID {entry['metrics']['fid']:.2f} KID {entry['metrics']['kid']:.4f} "
               f"({time.time() - start:.0f} s)", flush=True)
     cards.main([])

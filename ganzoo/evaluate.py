@@ -12,7 +12,7 @@ Metrics:
   shipped classifier; Stacked-MNIST: modes of 1000 and KL (26,000 samples by protocol);
 - `fid`, `kid`, `pr` (precision/recall, density/coverage): Inception pool3
   features (`ganzoo.metrics.inception`) of the samples and of `num_samples`
-  reference images.
+  reference images (`--reference_split=test`: the test split's, as Lucic et al. 2018).
 """
 
 import json
@@ -41,12 +41,21 @@ _DATA_DIR = flags.DEFINE_string("data_dir", None, "Local copy of the reference d
 _METRICS = flags.DEFINE_list("metrics", ["modes"], "Any of toy, modes, fid, kid, pr.")
 _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10_000, "Generated samples (and reference images).")
 _SEED = flags.DEFINE_integer("seed", 0, "Seed of the latents.")
+_REFERENCE_SPLIT = flags.DEFINE_enum("reference_split", "train", ["train", "test"],
+                                     "Real set of fid/kid/pr: seeded training images, or the test split's first "
+                                     "num_samples (10,000: Lucic et al. 2018's FID protocol).")
 _OUT = flags.DEFINE_string("out", None, "Output folder (default: the run directory, or beside the file).")
 KNOWN_METRICS = ("toy", "modes", "fid", "kid", "pr")
 
 
-def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples=10_000, seed=0):
-    """Returns {metric: value, ..., 'protocol': {...}} for `model` against the `reference` dataset."""
+def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples=10_000, seed=0,
+             reference_split="train"):
+    """Returns {metric: value, ..., 'protocol': {...}} for `model` against the `reference` dataset.
+
+    `reference_split`: the Inception metrics' real set: `num_samples` training images in the seeded
+    order ("train"), or the test split's first `num_samples` ("test": with 10,000, the whole test
+    set of MNIST, Fashion-MNIST or CIFAR-10, Lucic et al. 2018's and compare_gan's FID reference).
+    """
     unknown = sorted(set(metrics) - set(KNOWN_METRICS))
     if unknown:
         raise ValueError(f"Unknown metrics {unknown}; expected some of {list(KNOWN_METRICS)}.")
@@ -90,18 +99,18 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
         fake = inception.inception_features(model.generate(num_samples, seed=seed))
         scored["features"] = len(fake)
         # read once: the cache keys below are digests of these images
-        real_images = reference_images(reference, data_dir, num_samples, seed)
+        real_images = reference_images(reference, data_dir, num_samples, seed, split=reference_split)
         # cached per (images, feature net), features first so that FID's statistics reuse them: the
         # next evaluation against this reference computes features of the samples only
         if "kid" in metrics or "pr" in metrics:
             if num_samples <= reference_lib.MAX_CACHED_FEATURES:
                 real = reference_lib.reference_features(reference, features="inception", seed=seed,
-                                                        images=real_images)
+                                                        images=real_images, split=reference_split)
             else:
                 real = inception.inception_features(real_images)
         if "fid" in metrics:
             results["fid"] = reference_lib.reference_stats(reference, features="inception", seed=seed,
-                                                           images=real_images).fid(fake)
+                                                           images=real_images, split=reference_split).fid(fake)
         if "kid" in metrics:
             results["kid"], results["kid_std"] = features_lib.kid(real, fake)
         if "pr" in metrics:
@@ -111,7 +120,9 @@ def evaluate(model, reference, *, data_dir=None, metrics=("modes",), num_samples
                  "pr": "precision/recall (k=3), density/coverage (k=5)"}
         results["protocol"]["features"] = (
             f"{', '.join(names[m] for m in feature_metrics)}: {num_samples:,} samples (seed {seed}) vs "
-            f"{num_samples:,} {reference} training images (order seed {seed}); features "
+            + (f"{num_samples:,} {reference} training images (order seed {seed})" if reference_split == "train" else
+               f"the first {num_samples:,} {reference} test images (file order)")
+            + "; features "
             f"{inception.PROTOCOL['feature_network']}, {inception.PROTOCOL['input']}. "
             "FID is biased upward at small N: compare FIDs of the same N only.")
     return results
@@ -138,7 +149,7 @@ def main(argv):
     if not reference:
         raise ValueError("--reference is required (the dataset to compare with, e.g. mnist or ring8).")
     results = evaluate(model, reference, data_dir=_DATA_DIR.value, metrics=_METRICS.value,
-                       num_samples=_NUM_SAMPLES.value, seed=_SEED.value)
+                       num_samples=_NUM_SAMPLES.value, seed=_SEED.value, reference_split=_REFERENCE_SPLIT.value)
     results["model"] = path
     out = _OUT.value or (_MODEL.value if os.path.isdir(_MODEL.value) else os.path.dirname(path))
     os.makedirs(out, exist_ok=True)

@@ -111,9 +111,10 @@ def _metrics_samples(dataset, num_samples):
 FEATURE_METRICS = ("fid", "kid", "kid_std", "precision", "recall", "density", "coverage")
 
 
-def _feature_metrics(model, dataset, data_dir, num_samples, metrics=("fid", "kid")):
+def _feature_metrics(model, dataset, data_dir, num_samples, metrics=("fid", "kid"), reference_split="train"):
     """({metric: value}, protocol text) of the Inception-feature metrics (ganzoo.evaluate)."""
-    results = evaluate(model, dataset, data_dir=data_dir, metrics=metrics, num_samples=num_samples)
+    results = evaluate(model, dataset, data_dir=data_dir, metrics=metrics, num_samples=num_samples,
+                       reference_split=reference_split)
     return {k: results[k] for k in FEATURE_METRICS if k in results}, results["protocol"]["features"]
 
 
@@ -131,14 +132,15 @@ def _write_metadata(path, metadata, samples):
         f.write(json.dumps(metadata, indent=1).replace('"@samples"', compact))
 
 
-def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid", "kid")):
+def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid", "kid"), reference_split="train"):
     """Measures a registered preset's Inception metrics and writes them into its metadata.json and
     card; the weights and the registry are not touched. Returns the preset's new `presets.info`."""
     folder = presets_lib.preset_dir(name)
     metadata = presets_lib.read_metadata(folder)
     if not metadata or "check" not in metadata:
         raise presets_lib.PresetError(f"{folder!r} has no metadata.json with check samples; package it first.")
-    values, protocol = _feature_metrics(presets_lib.load(name), metadata["dataset"], data_dir, num_samples, metrics)
+    values, protocol = _feature_metrics(presets_lib.load(name), metadata["dataset"], data_dir, num_samples, metrics,
+                                        reference_split)
     stale = set(FEATURE_METRICS)  # a remeasurement replaces every earlier feature metric
     metadata.update(metrics={**{k: v for k, v in metadata["metrics"].items() if k not in stale}, **values},
                     protocol={**metadata["protocol"], "features": protocol})
@@ -151,12 +153,14 @@ def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid
 
 def package_preset(run, name, *, data_dir=None, description, out_root=None, num_samples=10_000,
                    feature_samples=None, seed_figures=None, hub_org="ganzoo", register=True, verbose=True,
-                   optimizer_state=True):
+                   optimizer_state=True, reference_split="train"):
     """Packages the latest checkpoint of `run` as preset `name`; returns its metadata (`presets.info`).
 
     `feature_samples`: also measure Inception FID and KID on that many samples (28 px images;
     CIFAR-10 and CelebA presets are measured by Inception FID, KID and precision/recall on
     `num_samples` anyway).
+    `reference_split="test"`: the feature metrics against the test split's first `feature_samples`
+    images (10,000: Lucic et al. 2018's FID protocol) instead of seeded training images.
     `optimizer_state=False`: ship the networks only (`write_model`); `load` then gives fresh optimizers.
     `seed_figures`: the same recipe's runs at every seed measured (`run`'s among them), a list of
     {"seed": k, metric: value, ...} from each run's final evaluation (its metrics.json); recorded
@@ -192,7 +196,8 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     metrics = {k: v for k, v in results.items()
                if isinstance(v, (int, float)) and k not in ("num_samples", "seed", "num_reference")}
     if feature_samples and "features" not in protocol:  # (CIFAR-10 and CelebA have them already)
-        values, protocol["features"] = _feature_metrics(shipped, dataset, data_dir, feature_samples)
+        values, protocol["features"] = _feature_metrics(shipped, dataset, data_dir, feature_samples,
+                                                        reference_split=reference_split)
         metrics.update(values)
     save_preview(shipped, dataset, os.path.join(staging, "samples.png"),
                  title="2,500 samples, seed 0" if kind == "toy" else "")

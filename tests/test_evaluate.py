@@ -147,3 +147,40 @@ def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(
     noise = evaluate(ganzoo.models.build("nsgan", (28, 28, 1), seed=0), "mnist", data_dir=mnist,
                      metrics=["fid", "kid"], num_samples=300)
     assert 0 < result["fid"] < noise["fid"] / 10 and abs(result["kid"]) < noise["kid"] / 10
+
+
+def test_the_test_split_reference_is_the_test_files_and_is_named_in_the_protocol(tmp_path, monkeypatch):
+    import importlib.util
+
+    from ganzoo.data import load_arrays, reference_images
+    from ganzoo.data.pipeline import DataError
+    from ganzoo.metrics import inception
+
+    mnist = shared_data("mnist")
+    test = reference_images("mnist", mnist, 300, split="test")
+    raw = load_arrays("mnist", mnist, split="test")[0][:300]
+    np.testing.assert_array_equal(test, raw.reshape(300, 28, 28, 1).astype("float32") / 127.5 - 1.0)
+    assert len(reference_images("mnist", mnist, 10_000, split="test")) == 10_000  # the whole test set
+    with pytest.raises(DataError, match="has 10,000 images; 10,001"):
+        reference_images("mnist", mnist, 10_001, split="test")
+    with pytest.raises(DataError, match="split must be one of"):
+        reference_images("mnist", mnist, 10, split="valid")
+    monkeypatch.setenv("GANZOO_CACHE", str(tmp_path))
+    seen = []
+
+    def pooled_pixels(images, **kwargs):
+        seen.append(np.asarray(images).copy())
+        return pooled_pixel_features(images)
+
+    monkeypatch.setattr(inception, "inception_features", pooled_pixels)
+    noise = ganzoo.models.build("nsgan", (28, 28, 1), seed=0)
+    result = evaluate(noise, "mnist", data_dir=mnist, metrics=["fid"], num_samples=300, reference_split="test")
+    np.testing.assert_array_equal(seen[1], test)  # the real set scored is the test split's head
+    assert "vs the first 300 mnist test images (file order)" in result["protocol"]["features"]
+    train = evaluate(noise, "mnist", data_dir=mnist, metrics=["fid"], num_samples=300)
+    assert train["fid"] != result["fid"]
+    spec = importlib.util.spec_from_file_location("fid_floor", os.path.join(ROOT, "benchmarks", "fid_floor.py"))
+    fid_floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fid_floor)
+    floor = fid_floor.floor("mnist", mnist, 300, split="test")
+    assert 0 < floor["fid"] < result["fid"] / 10

@@ -235,8 +235,17 @@ def make_dataset(dataset, batch_size, *, data_dir=None, conditional=False, seed=
     return ds, tuple(shape), num_classes
 
 
-def reference_images(dataset, data_dir, n, seed=0):
-    """`n` reference images in [-1, 1] from the dataset's training split, in a seeded order."""
+SPLITS = ("train", "test")
+
+
+def reference_images(dataset, data_dir, n, seed=0, split="train"):
+    """`n` reference images in [-1, 1]: from the training split in a seeded order, or (`split="test"`)
+    the first `n` of the test split in file order (compare_gan's FID reference: the whole 10,000-image
+    test set of MNIST, Fashion-MNIST and CIFAR-10; `seed` is then unused)."""
+    if split not in SPLITS:
+        raise DataError(f"split must be one of {SPLITS}, got {split!r}.")
+    if split == "test":
+        return test_images(dataset, data_dir, n)
     ds, _, _ = make_dataset(dataset, min(n, 1000), data_dir=data_dir, seed=seed)
     chunks, total = [], 0
     for batch in ds:
@@ -245,3 +254,24 @@ def reference_images(dataset, data_dir, n, seed=0):
         if total >= n:
             break
     return np.concatenate(chunks)[:n]
+
+
+def test_images(dataset, data_dir, n=None):
+    """The first `n` (default all) images of `dataset`'s test split in [-1, 1], file order, float32 NHWC."""
+    if dataset in ("mnist", "fashion_mnist"):
+        x = load_arrays(dataset, data_dir, split="test")[0]
+        x = x[..., None] if x.ndim == 3 else x
+        images = x.astype(np.float32) / 127.5 - 1.0
+    elif dataset in IMAGE_SOURCES and data_dir:
+        import tensorflow as tf
+
+        encoded, decode, _, _, _ = images_lib.image_source_parts(data_dir, split="test", **IMAGE_SOURCES[dataset])
+        encoded = encoded[:n] if n else encoded
+        ds = tf.data.Dataset.from_tensor_slices(list(encoded)).map(decode, num_parallel_calls=tf.data.AUTOTUNE)
+        images = np.concatenate([batch.numpy() for batch in ds.batch(1000)])
+    else:
+        raise DataError(f"No local test split for {dataset!r}: expected mnist or fashion_mnist (idx files or "
+                        "tensorflow-datasets), or cifar10 with a data_dir holding test/<class>/*.")
+    if n is not None and len(images) < n:
+        raise DataError(f"{dataset!r}'s test split has {len(images):,} images; {n:,} were asked for.")
+    return images[:n] if n else images

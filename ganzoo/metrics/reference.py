@@ -61,19 +61,20 @@ def stats_filename(dataset, features, count, images_digest, protocol):
 MAX_CACHED_FEATURES = 10_000
 
 
-def _reference(dataset, data_dir, count, seed, images, features):
+def _reference(dataset, data_dir, count, seed, images, features, split="train"):
     """(images, file name stem, feature fn, protocol) of a reference set; the stem names what decides it."""
     if images is None:
-        count = count or (registry.get(dataset).train_size if registry.get(dataset) else None)
-        if not count:
-            raise ValueError(f"Give count= for {dataset!r}: its training-set size is not known here.")
-        images = reference_images(dataset, data_dir, count, seed)
+        if split == "train":
+            count = count or (registry.get(dataset).train_size if registry.get(dataset) else None)
+            if not count:
+                raise ValueError(f"Give count= for {dataset!r}: its training-set size is not known here.")
+        images = reference_images(dataset, data_dir, count, seed, split=split)
     feature_fn, protocol = _feature_fn(features, dataset)
     quantised = np.clip(np.round((np.asarray(images) + 1.0) * 127.5), 0, 255).astype(np.uint8)
     images_digest = hashlib.sha256(quantised.tobytes()).hexdigest()
     stem = stats_filename(dataset, features, len(images), images_digest, protocol)[:-len(".npz")]
-    protocol = {**protocol, "dataset": dataset, "split": "train", "count": len(images), "order_seed": seed,
-                "images_sha256": images_digest}
+    protocol = {**protocol, "dataset": dataset, "split": split, "count": len(images),
+                "order_seed": seed if split == "train" else None, "images_sha256": images_digest}
     return images, stem, feature_fn, protocol
 
 
@@ -87,13 +88,13 @@ def _cached_features(stem, cache):
 
 
 def reference_features(dataset, data_dir=None, *, features="inception", count=None, seed=0, cache_dir=None,
-                       images=None):
+                       images=None, split="train"):
     """Features (N, D) of `count` training images of `dataset`, cached as `.npy` (no pickles).
 
     Same images and keys as `reference_stats`; for KID and precision/recall, which
     need the features themselves. Up to `MAX_CACHED_FEATURES` images.
     """
-    images, stem, feature_fn, _ = _reference(dataset, data_dir, count, seed, images, features)
+    images, stem, feature_fn, _ = _reference(dataset, data_dir, count, seed, images, features, split)
     if len(images) > MAX_CACHED_FEATURES:
         raise ValueError(f"reference_features caches at most {MAX_CACHED_FEATURES} images, got {len(images)}; "
                          "use reference_stats for whole training splits.")
@@ -107,16 +108,17 @@ def reference_features(dataset, data_dir=None, *, features="inception", count=No
 
 
 def reference_stats(dataset, data_dir=None, *, features="inception", count=None, seed=0, cache_dir=None,
-                    images=None):
+                    images=None, split="train"):
     """`FeatureStats` of `count` training images of `dataset` (default: the whole training split).
 
     Looks in the shipped statistics, then the cache (statistics, then features
     cached by `reference_features`); computes and caches on a miss. `.path` of
     the result is the file it was read from or written to. `images` (N, H, W, C)
     in [-1, 1] may be given instead of reading the dataset (they are what the
-    digest covers).
+    digest covers); `split="test"`: the test split's first `count` images (all by default), in
+    file order, as `split` of the protocol it records.
     """
-    images, stem, feature_fn, protocol = _reference(dataset, data_dir, count, seed, images, features)
+    images, stem, feature_fn, protocol = _reference(dataset, data_dir, count, seed, images, features, split)
     cache = _cache_folder(cache_dir)
     for folder in (SHIPPED, cache):
         path = os.path.join(folder, stem + ".npz")
