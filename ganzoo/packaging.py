@@ -42,7 +42,8 @@ def write_model(model, path, *, float16=True, optimizer_state=True):
     """Saves `model` as a deflated .keras archive, network weights as float16 when asked.
 
     `optimizer_state=False` writes the networks only: both optimizers' variables are left out (a
-    fifth of the size for Adam) and the archive says so (`saving.CONTENTS_MEMBER`), so that
+    fifth of the size for Adam), the generator's weights are its moving average when it has one
+    (`ema_decay`), and the archive says so (`saving.CONTENTS_MEMBER`), so that
     `load_model` accepts the missing optimizer state, and only that, and builds fresh optimizers.
 
     Keras assigns an HDF5 dataset to a variable by converting it to the
@@ -52,7 +53,13 @@ def write_model(model, path, *, float16=True, optimizer_state=True):
 
     with tempfile.TemporaryDirectory() as tmp:
         plain = os.path.join(tmp, "model.keras")
-        model.save(plain)
+        if optimizer_state:
+            model.save(plain)
+        else:
+            # the generator's moving average lives in its optimizer: without it the file stores the
+            # average as the generator's weights (StyleGAN2-ADA's G_ema), which is what it samples from
+            with model._ema_weights():
+                model.save(plain)
         with zipfile.ZipFile(plain) as archive:
             members = {name: archive.read(name) for name in archive.namelist()}
     if float16 or not optimizer_state:

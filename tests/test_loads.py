@@ -72,6 +72,36 @@ def test_a_networks_only_file_loads_whole_with_fresh_optimizers_and_fine_tunes(t
     assert any(not np.array_equal(a, np.asarray(b)) for a, b in zip(before, model.generator.trainable_weights))
 
 
+def test_a_networks_only_file_of_an_ema_model_samples_from_the_moving_average(tmp_path):
+    import tensorflow as tf
+
+    from ganzoo.packaging import write_model
+
+    model = ganzoo.models.build("nsgan", (2,), seed=0, ema_decay=0.9)
+    model.compile()
+    fresh = model.generate(8, seed=1)
+    with model._ema_weights():  # before any update there is no average: the generator's own weights
+        np.testing.assert_array_equal(model.generate(8, seed=1), fresh)
+    model.fit(tf.data.Dataset.from_tensor_slices(ganzoo.data.toy("ring8", 5 * 32, seed=0)).batch(32), epochs=1,
+              verbose=0)
+    ema = model.generate(8, seed=1)
+    z = np.random.default_rng(0).standard_normal((8, model.latent_dim)).astype("float32")
+    raw = np.asarray(model.generator(z, training=False))
+    with model._ema_weights():
+        averaged = np.asarray(model.generator(z, training=False))
+    assert not np.allclose(raw, averaged, atol=1e-4) and not np.allclose(ema, fresh)
+    path = tmp_path / "ema.keras"
+    write_model(model, str(path), float16=False, optimizer_state=False)
+    loaded = ganzoo.load_model(path)
+    np.testing.assert_allclose(loaded.generate(8, seed=1), ema, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(loaded.generator(z, training=False)), averaged, atol=1e-6)
+    np.testing.assert_array_equal(np.asarray(model.generator(z, training=False)), raw)  # the model keeps its own
+    # the model itself still holds its own weights after the save
+    with_optimizer = tmp_path / "full.keras"
+    write_model(model, str(with_optimizer), float16=False)
+    np.testing.assert_array_equal(ganzoo.load_model(with_optimizer).generate(8, seed=1), ema)
+
+
 def test_a_networks_only_file_missing_a_network_group_is_still_refused(tmp_path):
     from ganzoo.packaging import write_model
 

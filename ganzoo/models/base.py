@@ -599,9 +599,14 @@ class BaseGAN(keras.Model):
 
     @contextlib.contextmanager
     def _ema_weights(self):
-        """Temporarily swaps the generator's weights for their moving average."""
+        """Temporarily swaps the generator's weights for their moving average.
+
+        Before the first update there is no average yet (Keras forms it from the weights at the first
+        step; its variables are zeros until then): the generator's own weights are the samples, as
+        for a networks-only file, which stores the average as the generator's weights.
+        """
         opt = getattr(self, "g_optimizer", None)
-        if self.ema_decay is None or opt is None or not opt.built:
+        if self.ema_decay is None or opt is None or not opt.built or int(opt.iterations) == 0:
             yield
             return
         variables = self.generator.trainable_variables
