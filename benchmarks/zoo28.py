@@ -1,0 +1,274 @@
+"""The 28 px zoo at Lucic et al. 2018's protocol and budget (issue 19): a small search per variant,
+the full run of its best point, then FID-10k against the test set.
+
+    python benchmarks/zoo28.py --stage=search --dataset=mnist28 --data_dir=../shared/data/mnist [--variants=nsgan,...]
+    python benchmarks/zoo28.py --stage=full   --dataset=mnist28 --data_dir=...   # best search point, full budget
+    python benchmarks/zoo28.py --stage=score  --dataset=mnist28 --data_dir=...   # Inception FID-10k of full runs
+    python benchmarks/zoo28.py --stage=report                                    # tables into results/zoo28/
+
+Budget (compare_gan, the code of Lucic et al. 2018, generate_tasks_lib.py: "20 epochs" of a
+50,000-image epoch at batch 64): 15,625 discriminator updates, each on its own real batch of 64,
+the generator updated once every n_critic of them. ganzoo counts generator steps, each with
+n_critic critic updates on fresh real batches (`model.real_batches = "fresh"`), so a run is
+15,625 / n_critic generator steps: the same data and the same critic updates as theirs.
+
+Search: at most six points per variant (`GRIDS`: the recipe, i.e. the paper's optimizer and
+n_critic on the zoo's nets, and what Lucic et al.'s narrow range or the variant's paper varies),
+one seed, a quarter of the budget; the score is the classifier-FID of 10,000 samples against
+10,000 training images (`ganzoo.metrics.in_training`), cheap enough to rank points. The full run
+takes the best point; `score` then measures the protocol's Inception FID: 10,000 samples against
+the 10,000 test images (compare_gan's eval_gan_lib.py), `ganzoo.evaluate(reference_split="test")`.
+
+Runs go to `--runs/<dataset>/<variant>/<point>/` (git-ignored); a run whose metrics.json exists is
+skipped and one cut short resumes from its checkpoint, so every stage can be killed and rerun.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+OUT = os.path.join(ROOT, "benchmarks", "results", "zoo28")
+
+D_UPDATES = 20 * 50_000 // 64  # compare_gan: training_steps = 20 * epoch // BATCH_SIZE, epoch = 50,000
+SEARCH_FRACTION = 4  # the search runs a quarter of it
+VARIANTS = ("gan", "nsgan", "lsgan", "wgan", "wgan-gp", "wgan-ct", "dragan", "sngan", "ebgan", "loss-sensitive")
+DATASETS = {"mnist28": "mnist", "fashion28": "fashion_mnist"}
+EVAL_SAMPLES = 10_000
+# One point: --config overrides on top of the zoo recipe ("lr": both learning rates). {} is the recipe.
+# EMA (Yazici et al. 2019) and linear decay for everyone; learning rates from Lucic et al.'s narrow
+# range (1e-4 to 1e-3); n_critic 1 (their narrow range, SNGAN's settings B/C) for the n_critic = 5 ones.
+_EMA = {"model.ema_decay": 0.999}
+# The nets: the zoo's 28 px DCGAN (`ganzoo.configs.SMALL_NETS`: G widths (64, 32), D (32, 64)) against
+# one twice as wide ("half" of the library's default DCGAN-28 generator, all of its critic), chosen
+# on NS-GAN's search by classifier-FID per CPU-second (`nets` below)
+NETS = {"half": ((128, 64), (64, 128))}
+_COMMON = ({}, _EMA, {"lr_decay": "linear"})
+GRIDS = {
+    "gan": _COMMON + ({"lr": 1e-4}, {"lr": 5e-4}),
+    "nsgan": _COMMON + ({"lr": 1e-4}, {"lr": 5e-4}, {"nets": "half"}),
+    "lsgan": _COMMON + ({"lr": 1e-4}, {"lr": 5e-4}),
+    "ebgan": _COMMON + ({"lr": 1e-4}, {"lr": 5e-4}),
+    "loss-sensitive": _COMMON + ({"lr": 1e-4}, {"lr": 5e-4}),
+    "wgan": _COMMON + ({"lr": 2e-4}, {"model.clip_value": 0.05}),
+    "wgan-gp": _COMMON + ({"model.n_critic": 1}, {"lr": 3e-4}),
+    "wgan-ct": _COMMON + ({"model.n_critic": 1}, {"lr": 3e-4}),
+    "dragan": _COMMON + ({"lr": 3e-4}, {"model.gp_weight": 1.0}),
+    # SNGAN's setting C (n_dis 1, Adam(2e-4, 0.5, 0.999)) beside its setting A (the recipe)
+    "sngan": _COMMON + ({"model.n_critic": 1, "lr": 2e-4, "d_optimizer.beta_2": 0.999, "g_optimizer.beta_2": 0.999},
+                        {"lr": 2e-4}),
+}
+
+
+def point_name(point):
+    if not point:
+        return "recipe"
+    return "_".join(f"{k.split('.')[-1]}{v:g}" if isinstance(v, float) else f"{k.split('.')[-1]}{v}"
+                    for k, v in sorted(point.items()))
+
+
+def flags_of(point):
+    out = []
+    for key, value in point.items():
+        if key == "lr":
+            out += [f"--config.d_optimizer.learning_rate={value}", f"--config.g_optimizer.learning_rate={value}"]
+        elif key == "nets":
+            generator, discriminator = NETS[value]
+            out += [f"--config.model.generator_widths={','.join(map(str, generator))}",
+                    f"--config.model.discriminator_widths={','.join(map(str, discriminator))}"]
+        else:
+            out.append(f"--config.{key}={value}")
+    return out
+
+
+def n_critic(variant, dataset, point):
+    from ganzoo import configs
+
+    return int(point.get("model.n_critic", configs.load_zoo_config(variant, dataset).model.n_critic))
+
+
+def steps_of(variant, dataset, point, fraction=1):
+    """Generator steps of `D_UPDATES / fraction` critic updates, a multiple of the logging interval."""
+    steps = D_UPDATES // fraction // n_critic(variant, dataset, point)
+    return max(50, steps // 50 * 50) if fraction > 1 else steps
+
+
+def workdir_of(runs, dataset, variant, point, stage):
+    return os.path.join(runs, dataset, variant, f"{stage}_{point_name(point)}")
+
+
+def evaluations(workdir):
+    """[(step, training seconds without the evaluations, classifier-FID, class KL)] of a run's log."""
+    path = os.path.join(workdir, "metrics.jsonl")
+    if not os.path.isfile(path):
+        return []
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    return [(r["step"], round(r["seconds"] - r.get("eval_seconds", 0.0), 1), r["classifier_fid"], r.get("class_kl"))
+            for r in rows if "classifier_fid" in r]
+
+
+def read(workdir):
+    """A finished run's metrics.json with its last evaluation (classifier-FID, class KL); None if unfinished."""
+    path = os.path.join(workdir, "metrics.json")
+    if not os.path.isfile(path):
+        return None
+    metrics = json.load(open(path))
+    curve = evaluations(workdir)
+    if curve and curve[-1][0] == metrics.get("steps"):
+        metrics.update(classifier_fid=curve[-1][2], class_kl=curve[-1][3], curve=curve)
+    return metrics
+
+
+def train(variant, dataset, point, steps, workdir, data_dir, seed=0, stage="search"):
+    """One run through ganzoo-train (resumes from the workdir's checkpoint); returns its metrics.json."""
+    if read(workdir):
+        return read(workdir)
+    os.makedirs(workdir, exist_ok=True)
+    every = 50 if steps % 50 == 0 else steps
+    # three evaluations along a search run (the classifier-FID per CPU-second of `nets`), one at the end of a full one
+    evaluate_every = steps // 3 // 50 * 50 if stage == "search" and steps >= 300 else steps
+    command = [sys.executable, "-m", "ganzoo.train", f"--config={ROOT}/zoo_configs/zoo.py:{variant},{dataset}"
+               if not os.path.isfile(os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py"))
+               else f"--config={ROOT}/zoo_configs/{variant}/{dataset}.py",
+               f"--workdir={workdir}", f"--config.data_dir={data_dir}", f"--config.seed={seed}",
+               f"--config.steps={steps}", f"--config.log_every={every}", f"--config.eval_every={evaluate_every}",
+               f"--config.eval_samples={EVAL_SAMPLES}", f"--config.checkpoint_every={min(steps, 500)}",
+               f"--config.sample_every={steps}", "--config.verbose=0", "--config.tensorboard=False",
+               *flags_of(point)]
+    started = time.time()
+    with open(os.path.join(workdir, "train.log"), "a") as log:
+        code = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                               env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    print(f"{dataset} {variant} {point_name(point)}: exit {code} after {time.time() - started:.0f} s", flush=True)
+    return read(workdir)
+
+
+def search(runs, dataset, variants, data_dir):
+    for variant in variants:
+        for point in GRIDS[variant]:
+            train(variant, dataset, point, steps_of(variant, dataset, point, SEARCH_FRACTION),
+                  workdir_of(runs, dataset, variant, point, "search"), data_dir)
+
+
+def best_point(runs, dataset, variant):
+    """The searched point of lowest classifier-FID (None until every point has run)."""
+    scored = []
+    for point in GRIDS[variant]:
+        metrics = read(workdir_of(runs, dataset, variant, point, "search"))
+        if metrics is None or "classifier_fid" not in metrics:
+            return None
+        scored.append((metrics["classifier_fid"], point_name(point), point))
+    return min(scored, key=lambda s: s[0])[2]
+
+
+def full(runs, dataset, variants, data_dir):
+    for variant in variants:
+        point = best_point(runs, dataset, variant)
+        if point is None:
+            print(f"{dataset} {variant}: the search is not finished; skipped", flush=True)
+            continue
+        train(variant, dataset, point, steps_of(variant, dataset, point),
+              workdir_of(runs, dataset, variant, point, "full"), data_dir, stage="full")
+
+
+def score(runs, dataset, variants, data_dir):
+    """Inception FID-10k (and KID) against the test set of each finished full run: fid10k.json."""
+    from ganzoo.evaluate import evaluate
+    from ganzoo.saving import load_model, resolve_model_path
+
+    for variant in variants:
+        point = best_point(runs, dataset, variant)
+        workdir = point is not None and workdir_of(runs, dataset, variant, point, "full")
+        if not workdir or not read(workdir):
+            continue
+        path = os.path.join(workdir, "fid10k.json")
+        if os.path.isfile(path):
+            continue
+        started = time.time()
+        results = evaluate(load_model(resolve_model_path(workdir)), DATASETS[dataset], data_dir=data_dir,
+                           metrics=("fid", "kid"), num_samples=10_000, reference_split="test")
+        results["seconds"] = round(time.time() - started)
+        with open(path, "w") as f:
+            json.dump(results, f, indent=1)
+        print(f"{dataset} {variant}: FID-10k {results['fid']:.2f} ({results['seconds']} s)", flush=True)
+
+
+def report(runs, out=OUT):
+    """results.json and results.md: the search table and the full runs of every dataset."""
+    summary = {"protocol": {"budget": f"{D_UPDATES:,} discriminator updates at batch 64 (compare_gan's 20 epochs of "
+                                      "50,000); search: a quarter, one seed",
+                            "search_score": f"classifier-FID, {EVAL_SAMPLES:,} samples vs {EVAL_SAMPLES:,} training "
+                                            "images (shipped classifier, 128-d)",
+                            "fid10k": "Inception FID, 10,000 samples (seed 0) vs the 10,000 test images"}}
+    lines = ["# The 28 px zoo at Lucic et al. 2018's budget", "", f"Budget: {summary['protocol']['budget']}.",
+             f"Search score: {summary['protocol']['search_score']}.", f"FID-10k: {summary['protocol']['fid10k']}.", ""]
+    for dataset in DATASETS:
+        rows = {}
+        for variant in VARIANTS:
+            points = []
+            for point in GRIDS[variant]:
+                m = read(workdir_of(runs, dataset, variant, point, "search"))
+                if m:
+                    points.append({"point": point_name(point), "classifier_fid": m.get("classifier_fid"),
+                                   "steps": m.get("steps"), "curve": m.get("curve")})
+            best = best_point(runs, dataset, variant)
+            entry = {"search": points}
+            if best is not None:
+                workdir = workdir_of(runs, dataset, variant, best, "full")
+                m = read(workdir)
+                fid = os.path.join(workdir, "fid10k.json")
+                entry["best"] = point_name(best)
+                entry["full"] = m and {"classifier_fid": m.get("classifier_fid"),
+                                       **({"fid10k": json.load(open(fid))["fid"]} if os.path.isfile(fid) else {})}
+            if points:
+                rows[variant] = entry
+        summary[dataset] = rows
+        if not rows:
+            continue
+        lines += [f"## {dataset}", "", "| variant | search points: classifier-FID | best | full run: classifier-FID | "
+                  "FID-10k (test) |", "|---|---|---|---:|---:|"]
+        for variant, entry in rows.items():
+            points = ", ".join(f"{p['point']} {p['classifier_fid']:.2f}" for p in entry["search"]
+                               if p["classifier_fid"] is not None)
+            full_run = entry.get("full") or {}
+            cfid = f"{full_run['classifier_fid']:.2f}" if full_run.get("classifier_fid") is not None else ""
+            fid10k = f"{full_run['fid10k']:.2f}" if "fid10k" in full_run else ""
+            lines.append(f"| {variant} | {points} | {entry.get('best', '')} | {cfid} | {fid10k} |")
+        lines.append("")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return summary
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", required=True, choices=("search", "full", "score", "report"))
+    parser.add_argument("--dataset", default="mnist28", choices=sorted(DATASETS))
+    parser.add_argument("--data_dir", default=None, help="local copy of the dataset (idx files)")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--runs", default=os.path.join(ROOT, "runs", "zoo28"))
+    args = parser.parse_args(argv)
+    variants = args.variants.split(",")
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        parser.error(f"unknown variants {unknown}; expected some of {', '.join(VARIANTS)}")
+    if args.stage != "report" and not args.data_dir:
+        parser.error(f"--stage={args.stage} needs --data_dir")
+    if args.stage == "search":
+        search(args.runs, args.dataset, variants, args.data_dir)
+    elif args.stage == "full":
+        full(args.runs, args.dataset, variants, args.data_dir)
+    elif args.stage == "score":
+        score(args.runs, args.dataset, variants, args.data_dir)
+    report(args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""benchmarks/zoo28.py: the budget is compare_gan's, the search stays within six points, the best point
+is the lowest classifier-FID, and a stage resumes instead of retraining."""
+
+import importlib.util
+import json
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def zoo28():
+    spec = importlib.util.spec_from_file_location("zoo28", os.path.join(ROOT, "benchmarks", "zoo28.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_budget_counts_discriminator_updates_as_compare_gan_does(zoo28):
+    assert zoo28.D_UPDATES == 15_625  # 20 epochs of 50,000 images at batch 64
+    assert zoo28.steps_of("nsgan", "mnist28", {}) == 15_625
+    assert zoo28.steps_of("wgan-gp", "mnist28", {}) == 3_125  # n_critic 5: one generator step per 5 critic updates
+    assert zoo28.steps_of("wgan-gp", "mnist28", {"model.n_critic": 1}) == 15_625
+    assert zoo28.steps_of("nsgan", "mnist28", {}, zoo28.SEARCH_FRACTION) == 3_900
+    assert zoo28.steps_of("wgan", "mnist28", {}, zoo28.SEARCH_FRACTION) == 750
+
+
+def test_every_variant_searches_at_most_six_distinct_points_starting_from_its_recipe(zoo28):
+    assert set(zoo28.GRIDS) == set(zoo28.VARIANTS)
+    for variant, points in zoo28.GRIDS.items():
+        names = [zoo28.point_name(p) for p in points]
+        assert len(points) <= 6 and len(set(names)) == len(names) and names[0] == "recipe", variant
+    assert zoo28.flags_of({"lr": 1e-4, "model.ema_decay": 0.999}) == [
+        "--config.d_optimizer.learning_rate=0.0001", "--config.g_optimizer.learning_rate=0.0001",
+        "--config.model.ema_decay=0.999"]
+
+
+def test_the_best_point_waits_for_the_whole_search_and_takes_the_lowest_fid(zoo28, tmp_path):
+    points = zoo28.GRIDS["nsgan"]
+    for i, point in enumerate(points):
+        assert zoo28.best_point(str(tmp_path), "mnist28", "nsgan") is None
+        workdir = zoo28.workdir_of(str(tmp_path), "mnist28", "nsgan", point, "search")
+        os.makedirs(workdir)
+        with open(os.path.join(workdir, "metrics.json"), "w") as f:
+            json.dump({"steps": 10}, f)
+        with open(os.path.join(workdir, "metrics.jsonl"), "w") as f:
+            f.write(json.dumps({"step": 10, "seconds": 5.0, "classifier_fid": 10.0 - i if i != 2 else 0.5}) + "\n")
+    assert zoo28.best_point(str(tmp_path), "mnist28", "nsgan") == points[2]
+    # a finished run is read back, not retrained
+    best = zoo28.workdir_of(str(tmp_path), "mnist28", "nsgan", points[2], "search")
+    assert zoo28.train("nsgan", "mnist28", points[2], 10, best, data_dir="/nonexistent")["classifier_fid"] == 0.5
+    table = zoo28.report(str(tmp_path), out=str(tmp_path / "out"))
+    assert "| nsgan |" in (tmp_path / "out" / "results.md").read_text()
+    assert table["mnist28"]["nsgan"]["best"] == zoo28.point_name(points[2])
