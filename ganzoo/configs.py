@@ -178,13 +178,16 @@ def shrink_to_smoke(config):
     config.verbose = 0
 
 
-def quiet_run(config, *, steps, seed, data_dir=None):
+def quiet_run(config, *, steps, seed, data_dir=None, eval_every=0):
     """The same recipe as one measurement: `steps` steps at `seed`, a single log, sample grid and checkpoint at
-    the end, no evaluations during the run, nothing on the console or in TensorBoard (call it unlocked)."""
+    the end, nothing on the console or in TensorBoard (call it unlocked); no evaluations during the run, or
+    with `eval_every` a log line with the domain metrics every `eval_every` steps."""
     config.seed = seed
     config.steps = steps
     config.log_every = config.sample_every = config.checkpoint_every = steps
-    config.eval_every = 0
+    config.eval_every = eval_every
+    if eval_every:
+        config.log_every = eval_every
     config.verbose = 0
     config.tensorboard = False
     if data_dir is not None:

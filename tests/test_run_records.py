@@ -322,3 +322,18 @@ def test_a_json_config_is_rerouted_in_both_flag_forms():
     assert train.json_config_argv(["x", "--config", "run/config.json"]) == ["x", f"--config={rerun_config.__file__}:run/config.json"]
     assert train.json_config_argv(["x", "--config", "zoo_configs/zoo.py:gan,ring8"]) == [
         "x", "--config", "zoo_configs/zoo.py:gan,ring8"]
+
+
+def test_quiet_run_is_the_recipe_with_one_log_at_the_end_or_a_log_per_evaluation():
+    recipe = configs.load_zoo_config("wgan-gp", "mnist28")
+    config = configs.load_zoo_config("wgan-gp", "mnist28")
+    with config.unlocked():
+        configs.quiet_run(config, steps=800, seed=3, data_dir="/data")
+    changed = {k for k in recipe.to_dict() if recipe[k] != config[k]}
+    assert changed == {"seed", "steps", "log_every", "sample_every", "checkpoint_every", "verbose", "tensorboard",
+                       "data_dir"}
+    assert (config.steps, config.log_every, config.eval_every, config.seed) == (800, 800, 0, 3)
+    with config.unlocked():
+        configs.quiet_run(config, steps=800, seed=3, eval_every=40)
+    assert (config.log_every, config.eval_every, config.sample_every, config.checkpoint_every) == (40, 40, 800, 800)
+    assert config.data_dir == "/data"  # left as it was when not given
