@@ -44,7 +44,7 @@ def _train(mismatched, steps, seed, mnist_dir):
 def run(quick=False, seed=0, mnist_dir=None):
     if not mnist_dir:
         raise SystemExit("claim 9 needs MNIST: --mnist_dir=<a folder of the MNIST idx files>")
-    steps, seeds = (10, (seed,)) if quick else (1500, (seed, seed + 1, seed + 2))
+    steps, seeds = (10, (seed,)) if quick else (250, (seed, seed + 1, seed + 2))
     figures = {flag: [_train(flag, steps, s, mnist_dir) for s in seeds] for flag in (False, True)}
     mean = lambda rows, key: float(np.mean([r[key] for r in rows]))  # noqa: E731
     sd = lambda rows, key: float(np.std([r[key] for r in rows], ddof=1)) if len(rows) > 1 else 0.0  # noqa: E731

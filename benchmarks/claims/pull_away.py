@@ -24,7 +24,7 @@ NAME = "The pull-away term against mode collapse"
 SOURCE = "Zhao et al. 2016 (EBGAN), §2.4"
 PT_WEIGHT = 0.1
 # generator steps (full, quick) per benchmark
-BUDGETS = {"grid25": (3000, 50), "stackedmnist28": (1500, 10)}
+BUDGETS = {"grid25": (1500, 50), "stackedmnist28": (300, 10)}
 
 
 def _train(dataset, pt_weight, steps, seed, mnist_dir, stacked_samples):
