@@ -122,14 +122,10 @@ def test_feature_metrics_compute_the_reference_once(tmp_path, monkeypatch):
     assert good["protocol"]["features"].startswith("FID, KID")
 
 
-def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(tmp_path, monkeypatch):
-    import importlib.util
-
+def _record_inception_inputs(monkeypatch, tmp_path):
+    """Inception replaced by pooled pixels (cache in tmp_path); returns the list of image sets it is given."""
     from ganzoo.metrics import inception
 
-    spec = importlib.util.spec_from_file_location("fid_floor", os.path.join(ROOT, "benchmarks", "fid_floor.py"))
-    fid_floor = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fid_floor)
     monkeypatch.setenv("GANZOO_CACHE", str(tmp_path))
     seen = []
 
@@ -138,6 +134,21 @@ def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(
         return pooled_pixel_features(images)
 
     monkeypatch.setattr(inception, "inception_features", pooled_pixels)
+    return seen
+
+
+def _fid_floor_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fid_floor", os.path.join(ROOT, "benchmarks", "fid_floor.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(tmp_path, monkeypatch):
+    fid_floor = _fid_floor_module()
+    seen = _record_inception_inputs(monkeypatch, tmp_path)
     mnist = shared_data("mnist")
     result = fid_floor.floor("mnist", mnist, 300)
     reference, other = seen
@@ -150,11 +161,8 @@ def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(
 
 
 def test_the_test_split_reference_is_the_test_files_and_is_named_in_the_protocol(tmp_path, monkeypatch):
-    import importlib.util
-
     from ganzoo.data import load_arrays, reference_images
     from ganzoo.data.pipeline import DataError
-    from ganzoo.metrics import inception
 
     mnist = shared_data("mnist")
     test = reference_images("mnist", mnist, 300, split="test")
@@ -165,22 +173,13 @@ def test_the_test_split_reference_is_the_test_files_and_is_named_in_the_protocol
         reference_images("mnist", mnist, 10_001, split="test")
     with pytest.raises(DataError, match="split must be one of"):
         reference_images("mnist", mnist, 10, split="valid")
-    monkeypatch.setenv("GANZOO_CACHE", str(tmp_path))
-    seen = []
-
-    def pooled_pixels(images, **kwargs):
-        seen.append(np.asarray(images).copy())
-        return pooled_pixel_features(images)
-
-    monkeypatch.setattr(inception, "inception_features", pooled_pixels)
+    seen = _record_inception_inputs(monkeypatch, tmp_path)
     noise = ganzoo.models.build("nsgan", (28, 28, 1), seed=0)
     result = evaluate(noise, "mnist", data_dir=mnist, metrics=["fid"], num_samples=300, reference_split="test")
     np.testing.assert_array_equal(seen[1], test)  # the real set scored is the test split's head
     assert "vs the first 300 mnist test images (file order)" in result["protocol"]["features"]
     train = evaluate(noise, "mnist", data_dir=mnist, metrics=["fid"], num_samples=300)
     assert train["fid"] != result["fid"]
-    spec = importlib.util.spec_from_file_location("fid_floor", os.path.join(ROOT, "benchmarks", "fid_floor.py"))
-    fid_floor = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fid_floor)
+    fid_floor = _fid_floor_module()
     floor = fid_floor.floor("mnist", mnist, 300, split="test")
     assert 0 < floor["fid"] < result["fid"] / 10
