@@ -54,3 +54,45 @@ def test_the_best_point_waits_for_the_whole_search_and_takes_the_lowest_fid(zoo2
     table = zoo28.report(str(tmp_path), out=str(tmp_path / "out"))
     assert "| nsgan |" in (tmp_path / "out" / "results.md").read_text()
     assert table["mnist28"]["nsgan"]["best"] == zoo28.point_name(points[2])
+
+
+def test_a_nets_point_is_measured_but_never_the_full_run(zoo28, tmp_path):
+    points = zoo28.GRIDS["nsgan"]
+    for point in points:
+        workdir = zoo28.workdir_of(str(tmp_path), "mnist28", "nsgan", point, "search")
+        os.makedirs(workdir)
+        with open(os.path.join(workdir, "metrics.json"), "w") as f:
+            json.dump({"steps": 10}, f)
+        with open(os.path.join(workdir, "metrics.jsonl"), "w") as f:
+            fid = 1.0 if "nets" in point else 2.0 + len(zoo28.point_name(point))
+            f.write(json.dumps({"step": 10, "seconds": 5.0, "classifier_fid": fid}) + "\n")
+    assert zoo28.best_point(str(tmp_path), "mnist28", "nsgan") == {}  # "recipe" is the shortest name
+
+
+def test_the_full_run_trains_the_best_point_with_an_ema_and_then_chooses(zoo28, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(zoo28, "best_point", lambda runs, dataset, variant: {"lr": 5e-4})
+    monkeypatch.setattr(zoo28, "train", lambda *args, **kwargs: calls.append(("train", args, kwargs)) or {"steps": 1})
+    monkeypatch.setattr(zoo28, "ema_choice", lambda workdir, *args: calls.append(("ema", workdir)))
+    zoo28.full(str(tmp_path), "mnist28", ["nsgan"], "/data")
+    (_, args, kwargs), (_, ema_workdir) = calls
+    assert args[2] == {"lr": 5e-4, "model.ema_decay": 0.999} and args[3] == 15_625 and kwargs == {"stage": "full"}
+    assert args[4] == ema_workdir == zoo28.workdir_of(str(tmp_path), "mnist28", "nsgan", {"lr": 5e-4}, "full")
+
+
+def test_ema_choice_scores_the_average_and_the_generators_own_weights(zoo28, tmp_path, monkeypatch):
+    import ganzoo.saving
+    from ganzoo import configs, training
+    from helpers import shared_data
+
+    config = configs.load(os.path.join(ROOT, "zoo_configs", "zoo.py:nsgan,mnist28"), "smoke")
+    with config.unlocked():
+        config.data_dir, config.steps, config.model.ema_decay = shared_data("mnist"), 4, 0.5
+    training.train_and_evaluate(config, str(tmp_path))
+    monkeypatch.setattr(zoo28, "EVAL_SAMPLES", 200)
+    result = zoo28.ema_choice(str(tmp_path), "mnist28", config.data_dir)
+    assert result["ema_decay"] == 0.5 and result["ema"] != result["raw"]  # two different generators
+    assert result["use_ema"] == (result["ema"] < result["raw"])
+    assert json.load(open(tmp_path / "ema.json")) == result
+    monkeypatch.setattr(ganzoo.saving, "load_model", None)
+    assert zoo28.ema_choice(str(tmp_path), "mnist28", config.data_dir) == result  # read back, not rescored
