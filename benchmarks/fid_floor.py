@@ -2,6 +2,7 @@
 
     python benchmarks/fid_floor.py --data_dir_mnist=... --data_dir_fashion=... [--num_samples=2000]
     python benchmarks/fid_floor.py ... --num_samples=10000 --reference_split=test   # Lucic et al.'s protocol
+    python benchmarks/fid_floor.py --data_dir_mnist=... --datasets=mnist ...       # one dataset, kept beside the others
 
 FID is biased upward at small N, so a 2,000-sample FID of a perfect generator
 is not 0. This scores `num_samples` real images that a generator could at best
@@ -49,27 +50,41 @@ def floor(dataset, data_dir, n, split="train"):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data_dir_mnist", required=True)
-    parser.add_argument("--data_dir_fashion", required=True)
+    parser.add_argument("--data_dir_mnist", default=None)
+    parser.add_argument("--data_dir_fashion", default=None)
+    parser.add_argument("--datasets", default="mnist,fashion_mnist",
+                        help="comma-separated; each is written as soon as it is measured, beside the others already in the file")
     parser.add_argument("--num_samples", type=int, default=2_000)
     parser.add_argument("--reference_split", choices=("train", "test"), default="train")
     args = parser.parse_args()
+    data_dirs = {"mnist": args.data_dir_mnist, "fashion_mnist": args.data_dir_fashion}
+    wanted = args.datasets.split(",")
+    for dataset in wanted:
+        if dataset not in data_dirs:
+            parser.error(f"unknown dataset {dataset!r}; expected some of {', '.join(data_dirs)}")
+        if not data_dirs[dataset]:
+            parser.error(f"{dataset} needs --data_dir_{'mnist' if dataset == 'mnist' else 'fashion'}")
     n = args.num_samples
     if args.reference_split == "train":
         protocol = (f"{n:,} training images (positions {n:,}-{2 * n - 1:,} of the seed-0 order) vs the {n:,}-image "
                     f"reference (positions 0-{n - 1:,})")
     else:
         protocol = f"{n:,} training images (positions 0-{n - 1:,} of the seed-0 order) vs the first {n:,} test images"
-    results = {"protocol": f"{protocol}; {inception.PROTOCOL['feature_network']}; KID 100 subsets of 1,000"}
-    for dataset, data_dir in (("mnist", args.data_dir_mnist), ("fashion_mnist", args.data_dir_fashion)):
+    protocol = f"{protocol}; {inception.PROTOCOL['feature_network']}; KID 100 subsets of 1,000"
+    name = "fid_floor.json" if args.reference_split == "train" else f"fid_floor_test{n}.json"
+    path = os.path.join(OUT, name)
+    results = json.load(open(path)) if os.path.isfile(path) else {}
+    if results.get("protocol") != protocol:  # another protocol's figures are not kept beside these
+        results = {}
+    results["protocol"] = protocol
+    for dataset in wanted:
         start = time.time()
-        results[dataset] = floor(dataset, data_dir, n, args.reference_split)
+        results[dataset] = floor(dataset, data_dirs[dataset], n, args.reference_split)
         results[dataset]["seconds"] = round(time.time() - start)
         print(dataset, results[dataset], flush=True)
-    os.makedirs(OUT, exist_ok=True)
-    name = "fid_floor.json" if args.reference_split == "train" else f"fid_floor_test{n}.json"
-    with open(os.path.join(OUT, name), "w") as f:
-        json.dump(results, f, indent=2)
+        os.makedirs(OUT, exist_ok=True)
+        with open(path, "w") as f:
+            json.dump(results, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -160,6 +160,24 @@ def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(
     assert 0 < result["fid"] < noise["fid"] / 10 and abs(result["kid"]) < noise["kid"] / 10
 
 
+def test_fid_floor_writes_each_dataset_as_it_is_measured_beside_the_others(tmp_path, monkeypatch):
+    fid_floor = _fid_floor_module()
+    measured = []
+    monkeypatch.setattr(fid_floor, "OUT", str(tmp_path))
+    monkeypatch.setattr(fid_floor, "floor", lambda dataset, data_dir, n, split: measured.append(
+        (dataset, data_dir, n, split)) or {"fid": float(len(measured))})
+    run = lambda *flags: (monkeypatch.setattr(sys, "argv", ["fid_floor.py", *flags]), fid_floor.main())
+    run("--data_dir_mnist=/m", "--datasets=mnist", "--num_samples=10", "--reference_split=test")
+    run("--data_dir_fashion=/f", "--datasets=fashion_mnist", "--num_samples=10", "--reference_split=test")
+    results = json.load(open(tmp_path / "fid_floor_test10.json"))
+    assert measured == [("mnist", "/m", 10, "test"), ("fashion_mnist", "/f", 10, "test")]
+    assert results["mnist"]["fid"] == 1.0 and results["fashion_mnist"]["fid"] == 2.0  # the first one kept
+    assert "first 10 test images" in results["protocol"]
+    with pytest.raises(SystemExit):  # a dataset without its folder is refused before anything runs
+        run("--datasets=mnist", "--num_samples=10")
+    assert len(measured) == 2 and not os.path.exists(tmp_path / "fid_floor.json")
+
+
 def test_the_test_split_reference_is_the_test_files_and_is_named_in_the_protocol(tmp_path, monkeypatch):
     from ganzoo.data import load_arrays, reference_images
     from ganzoo.data.pipeline import DataError
