@@ -3,7 +3,7 @@ the full run of its best point, then FID-10k against the test set.
 
     python benchmarks/zoo28.py --stage=search --dataset=mnist28 --data_dir=../shared/data/mnist [--variants=nsgan,...]
     python benchmarks/zoo28.py --stage=full   --dataset=mnist28 --data_dir=...   # best search point, full budget
-    python benchmarks/zoo28.py --stage=score  --dataset=mnist28 --data_dir=...   # Inception FID-10k of full runs
+    python benchmarks/zoo28.py --stage=package --dataset=mnist28 --data_dir=... # recipe file, preset, FID-10k
     python benchmarks/zoo28.py --stage=report                                    # tables into results/zoo28/
 
 Budget (compare_gan, the code of Lucic et al. 2018, generate_tasks_lib.py: "20 epochs" of a
@@ -16,8 +16,11 @@ Search: at most six points per variant (`GRIDS`: the recipe, i.e. the paper's op
 n_critic on the zoo's nets, and what Lucic et al.'s narrow range or the variant's paper varies),
 one seed, a quarter of the budget; the score is the classifier-FID of 10,000 samples against
 10,000 training images (`ganzoo.metrics.in_training`), cheap enough to rank points. The full run
-takes the best point; `score` then measures the protocol's Inception FID: 10,000 samples against
-the 10,000 test images (compare_gan's eval_gan_lib.py), `ganzoo.evaluate(reference_split="test")`.
+takes the best point, trained with a generator EMA that is kept where it lowers the classifier-FID
+(`ema_choice`). `package` writes the recipe file (zoo_configs/<variant>/<dataset>.py: the point, the
+EMA choice, the budget), packages the preset (networks only) and measures it as shipped at the
+protocol: Inception FID of 10,000 samples against the 10,000 test images (compare_gan's
+eval_gan_lib.py), `ganzoo.evaluate(reference_split="test")`.
 
 Runs go to `--runs/<dataset>/<variant>/<point>/` (git-ignored); a run whose metrics.json exists is
 skipped and one cut short resumes from its checkpoint, so every stage can be killed and rerun.
@@ -207,31 +210,89 @@ def ema_choice(workdir, dataset, data_dir):
     return result
 
 
-def score(runs, dataset, variants, data_dir):
-    """Inception FID-10k (and KID) against the test set of each finished full run: fid10k.json."""
-    from ganzoo.evaluate import evaluate
-    from ganzoo.saving import load_model, resolve_model_path
+_RECIPE_FILE = '''"""{variant} on {dataset} at Lucic et al. 2018's budget (issue 19): the zoo recipe (zoo_configs/zoo.py)
+with what benchmarks/zoo28.py's search chose; every point in benchmarks/results/zoo28/results.md.
+"""
+
+from ganzoo.configs import base_config
+
+
+def get_config(arg=None):
+    config = base_config("{variant}", "{dataset}", arg)
+    return config
+'''
+BEGIN, END = "    # zoo28 recipe (benchmarks/zoo28.py --stage=package)", "    # end of the zoo28 recipe"
+
+
+def write_config(runs, dataset, variant, root=ROOT):
+    """Writes the searched point, the EMA choice and the budget of a finished full run into
+    zoo_configs/<variant>/<dataset>.py (made from `_RECIPE_FILE` where the variant has none; an own
+    file keeps its lines and gets the block before its last `return config`). Returns the path."""
+    point = best_point(runs, dataset, variant)
+    workdir = workdir_of(runs, dataset, variant, point, "full")
+    ema = ema_choice(workdir, dataset, None) if os.path.isfile(os.path.join(workdir, "ema.json")) else None
+    if ema is None:
+        raise ValueError(f"{workdir}: no ema.json; run --stage=full first.")
+    search = {point_name(p): read(workdir_of(runs, dataset, variant, p, "search"))["classifier_fid"]
+              for p in GRIDS[variant] if "nets" not in p}
+    steps = steps_of(variant, dataset, point)
+    scores = ", ".join(f"{name} {fid:.1f}" for name, fid in search.items())
+    lines = [BEGIN, f"    # search at a quarter of the budget, classifier-FID of 10,000 samples: {scores}"]
+    for key, value in point.items():
+        if key == "lr":
+            lines.append(f"    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = {value!r}")
+        else:
+            lines.append(f"    config.{key} = {value!r}")
+    lines.append(f"    # the full run's classifier-FID: {ema['ema']:.2f} from the moving average, {ema['raw']:.2f} "
+                 "from the generator's own weights")
+    lines.append(f"    config.model.ema_decay = {ema['ema_decay']!r}" if ema["use_ema"] else
+                 "    config.model.ema_decay = None")
+    lines += ["    if arg != \"smoke\":  # 15,625 discriminator updates at batch 64 (compare_gan's 20 epochs of 50,000)",
+              f"        config.steps = {steps}", END]
+    path = os.path.join(root, "zoo_configs", variant, f"{dataset}.py")
+    text = open(path).read() if os.path.isfile(path) else _RECIPE_FILE.format(variant=variant, dataset=dataset)
+    if BEGIN in text:
+        text = text[:text.index(BEGIN)] + text[text.index(END) + len(END) + 1:]
+    cut = text.rindex("    return config")
+    text = text[:cut] + "\n".join(lines) + "\n" + text[cut:]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def package(runs, dataset, variants, data_dir):
+    """Each finished full run becomes its preset `<variant>-<dataset>` (networks only, the EMA choice),
+    measured as shipped: FID-10k and KID against the test set beside the classifier metrics; the
+    figures go to the run's fid10k.json for the report. Its recipe file is written first."""
+    from ganzoo import presets
+    from ganzoo.packaging import package_preset
 
     for variant in variants:
         point = best_point(runs, dataset, variant)
         workdir = point is not None and workdir_of(runs, dataset, variant, point, "full")
-        if not workdir or not read(workdir):
+        if not workdir or not read(workdir) or os.path.isfile(os.path.join(workdir, "fid10k.json")):
             continue
-        path = os.path.join(workdir, "fid10k.json")
-        if os.path.isfile(path):
-            continue
-        model = load_model(resolve_model_path(workdir))
-        use_ema = ema_choice(workdir, dataset, data_dir)["use_ema"]
-        if not use_ema:
-            model.ema_decay = None
+        ema = ema_choice(workdir, dataset, data_dir)
+        print("wrote", os.path.relpath(write_config(runs, dataset, variant), ROOT), flush=True)
+        name = f"{variant}-{dataset}"
+        description = presets.get_preset(name)["description"].split(" Recipe: ")[0]
+        budget = (f"Lucic et al. 2018's budget, {D_UPDATES:,} discriminator updates at batch 64 (compare_gan's 20 "
+                  f"epochs of 50,000 images); {point_name(point)} chosen by a {len(GRIDS[variant])}-point search at "
+                  "a quarter of it, the generator EMA kept only where it lowered the full run's classifier-FID "
+                  "(benchmarks/results/zoo28/results.md)")
         started = time.time()
-        results = evaluate(model, DATASETS[dataset], data_dir=data_dir, metrics=("fid", "kid"),
-                           num_samples=10_000, reference_split="test")
-        results["ema"] = use_ema
-        results["seconds"] = round(time.time() - started)
-        with open(path, "w") as f:
+        entry = package_preset(workdir, name, data_dir=data_dir, optimizer_state=False, reference_split="test",
+                               feature_samples=EVAL_SAMPLES, ema=ema["use_ema"], budget=budget,
+                               description=f"{description} Recipe: {point_name(point)}, "
+                                           f"{'EMA ' + format(ema['ema_decay'], 'g') if ema['use_ema'] else 'no EMA'}, "
+                                           f"{steps_of(variant, dataset, point):,} steps.")
+        results = {k: entry["metrics"][k] for k in ("fid", "kid", "classifier_fid", "classes_covered", "class_kl")
+                   if k in entry["metrics"]}
+        results.update(ema=ema["use_ema"], seconds=round(time.time() - started), protocol=entry["protocol"])
+        with open(os.path.join(workdir, "fid10k.json"), "w") as f:
             json.dump(results, f, indent=1)
-        print(f"{dataset} {variant}: FID-10k {results['fid']:.2f} ({results['seconds']} s)", flush=True)
+        print(f"{name}: FID-10k {results['fid']:.2f} ({results['seconds']} s)", flush=True)
 
 
 def report(runs, out=OUT):
@@ -286,7 +347,7 @@ def report(runs, out=OUT):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stage", required=True, choices=("search", "full", "score", "report"))
+    parser.add_argument("--stage", required=True, choices=("search", "full", "package", "report"))
     parser.add_argument("--dataset", default="mnist28", choices=sorted(DATASETS))
     parser.add_argument("--data_dir", default=None, help="local copy of the dataset (idx files)")
     parser.add_argument("--variants", default=",".join(VARIANTS))
@@ -302,8 +363,8 @@ def main(argv=None):
         search(args.runs, args.dataset, variants, args.data_dir)
     elif args.stage == "full":
         full(args.runs, args.dataset, variants, args.data_dir)
-    elif args.stage == "score":
-        score(args.runs, args.dataset, variants, args.data_dir)
+    elif args.stage == "package":
+        package(args.runs, args.dataset, variants, args.data_dir)
     report(args.runs)
 
 

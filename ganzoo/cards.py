@@ -58,18 +58,22 @@ def _metrics_table(entry):
 
 
 def _limitations(entry):
+    sizes = (f"{entry['parameters']['generator']:,} generator / {entry['parameters']['discriminator']:,} "
+             "discriminator parameters")
     notes = [
+        f"Trained for {entry['steps']:,} generator steps at batch {entry['batch_size']} on 2 CPU cores: "
+        f"{entry['budget']}; small networks ({sizes})." if entry.get("budget") else
         f"Trained for {entry['steps']:,} generator steps at batch {entry['batch_size']} on 2 CPU cores: a small "
-        "budget and small networks "
-        f"({entry['parameters']['generator']:,} generator / {entry['parameters']['discriminator']:,} "
-        "discriminator parameters) chosen so every preset fits 3 MB; the numbers above are what this budget gives, "
-        "not the variant's best.",
+        f"budget and small networks ({sizes}) chosen so every preset fits 3 MB; the numbers above are what this "
+        "budget gives, not the variant's best.",
         f"Weights are stored as {entry['weights_dtype']} (samples within the stated tolerance of the float32 "
         "checkpoint); "
         + ("optimizer state is float32." if entry.get("optimizer_state", True) else
            "the file holds the two networks only, no optimizer state: fine-tuning (`model.fit`, "
            "`--config.init_from`) starts fresh optimizers at step 0."),
     ]
+    if entry.get("generator_weights"):
+        notes.append(f"The generator's weights are {entry['generator_weights']}.")
     if entry["dataset"] == "cifar10":
         notes.append("Trained and measured on a JPEG q75 copy of CIFAR-10: FIDs are not comparable with "
                      "published CIFAR-10 numbers.")

@@ -160,7 +160,7 @@ def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid
 
 def package_preset(run, name, *, data_dir=None, description, out_root=None, num_samples=10_000,
                    feature_samples=None, seed_figures=None, hub_org="ganzoo", register=True, verbose=True,
-                   optimizer_state=True, reference_split="train"):
+                   optimizer_state=True, reference_split="train", ema=True, budget=None):
     """Packages the latest checkpoint of `run` as preset `name`; returns its metadata (`presets.info`).
 
     `feature_samples`: also measure Inception FID and KID on that many samples (28 px images;
@@ -169,6 +169,9 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     `reference_split="test"`: the feature metrics against the test split's first `feature_samples`
     images (10,000: Lucic et al. 2018's FID protocol) instead of seeded training images.
     `optimizer_state=False`: ship the networks only (`write_model`); `load` then gives fresh optimizers.
+    `ema=False`: a run trained with a generator EMA ships the generator's own weights instead of the
+    average (where the average scored worse); either way the metadata says which ("generator_weights").
+    `budget`: a sentence on how the recipe and its budget were chosen, for the card.
     `seed_figures`: the same recipe's runs at every seed measured (`run`'s among them), a list of
     {"seed": k, metric: value, ...} from each run's final evaluation (its metrics.json); recorded
     as "seeds" with the mean and sample sd of each metric, and shown on the card beside the
@@ -178,6 +181,8 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     with open(os.path.join(run, "config.json")) as f:
         config = json.load(f)
     model = load_model(checkpoint)
+    if not ema:
+        model.ema_decay = None  # samples, metrics and the stored generator: its own weights
     dataset, variant = config["dataset"], config["variant"]
     out_root = out_root or presets_lib.artifacts_dir() or presets_lib.REPO_ARTIFACTS
     folder = os.path.join(out_root, name)
@@ -224,6 +229,8 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
                        "discriminator": model.discriminator.count_params()},
         "weights_dtype": "float16" if float16 else "float32",
         "optimizer_state": bool(optimizer_state),
+        "generator_weights": f"moving average (EMA, decay {model.ema_decay:g})" if model.ema_decay else "its own",
+        **({"budget": budget} if budget else {}),
         "metrics": metrics, "protocol": protocol, "metrics_samples": _metrics_samples(dataset, num_samples),
         "hub_repo_id": f"{hub_org}/{name}",
         "files": {presets_lib.MODEL_FILE: sha256(model_path)},

@@ -63,9 +63,12 @@ def test_shipped_preset_loads_verified_and_matches_its_checkpoint(name):
     assert model.preset["preset"] == name
     assert list(model.data_shape) == entry["data_shape"]
     assert packaging.check_against_checkpoint(folder, model) <= metadata["check"]["tolerance"]
-    # both optimizers' state came back: the step counters are the training's
-    assert int(model.g_optimizer.iterations.numpy()) == entry["steps"]
-    assert int(model.d_optimizer.iterations.numpy()) == entry["steps"] * model.n_critic
+    if entry.get("optimizer_state", True):
+        # both optimizers' state came back: the step counters are the training's
+        assert int(model.g_optimizer.iterations.numpy()) == entry["steps"]
+        assert int(model.d_optimizer.iterations.numpy()) == entry["steps"] * model.n_critic
+    else:  # the networks only (StyleGAN2-ADA's way): fresh optimizers
+        assert not model.optimizer_state_loaded and int(model.g_optimizer.iterations.numpy()) == 0
     card = open(os.path.join(folder, "README.md")).read()
     assert card.startswith("---\nlibrary_name: keras\n") and entry["command"] in card
     assert set(entry["metrics"]) and all(np.isfinite(v) for v in entry["metrics"].values())
@@ -171,6 +174,28 @@ def test_packaging_a_run_stores_float16_within_tolerance_and_loads(tmp_path):
     assert packaging.check_against_checkpoint(str(folder)) <= packaging.FLOAT16_TOLERANCE["toy"]
     assert set(entry["metrics"]) >= {"modes", "num_modes", "high_quality", "w1"}
     assert "2500" in json.dumps(entry["protocol"]).replace(",", "")
+
+
+def test_packaging_an_ema_run_networks_only_ships_the_average_or_the_own_weights_as_asked(tmp_path):
+    config = configs.load_zoo_config("nsgan", "ring8", "smoke")
+    with config.unlocked():
+        config.tensorboard, config.model.ema_decay = False, 0.5
+    run = tmp_path / "run"
+    training.train_and_evaluate(config, str(run))
+    trained = ganzoo.load_model(ganzoo.saving.resolve_model_path(str(run)))
+    average = np.asarray(trained.generate(16, seed=3))
+    trained.ema_decay = None
+    own = np.asarray(trained.generate(16, seed=3))
+    assert np.abs(average - own).max() > 1e-3  # two different generators to tell apart
+    for ema, expected, words in ((True, average, "moving average (EMA, decay 0.5)"), (False, own, "its own")):
+        entry = packaging.package_preset(str(run), "nsgan-ring8", description="smoke", register=False, verbose=False,
+                                         out_root=str(tmp_path / str(ema)), optimizer_state=False, ema=ema,
+                                         budget="a budget sentence")
+        shipped = ganzoo.load(str(tmp_path / str(ema) / "nsgan-ring8"))
+        np.testing.assert_allclose(np.asarray(shipped.generate(16, seed=3)), expected, atol=1e-2)  # float16
+        assert entry["generator_weights"] == words and not entry["optimizer_state"]
+        card = (tmp_path / str(ema) / "nsgan-ring8" / "README.md").read_text()
+        assert f"The generator's weights are {words}." in card and "2 CPU cores: a budget sentence;" in card
 
 
 def test_packaging_twice_in_one_process_keeps_both_presets(tmp_path, monkeypatch):

@@ -96,3 +96,42 @@ def test_ema_choice_scores_the_average_and_the_generators_own_weights(zoo28, tmp
     assert json.load(open(tmp_path / "ema.json")) == result
     monkeypatch.setattr(ganzoo.saving, "load_model", None)
     assert zoo28.ema_choice(str(tmp_path), "mnist28", config.data_dir) == result  # read back, not rescored
+
+
+def _finished_search_and_full(zoo28, runs, variant, best_index, ema):
+    for i, point in enumerate(zoo28.GRIDS[variant]):
+        workdir = zoo28.workdir_of(runs, "mnist28", variant, point, "search")
+        os.makedirs(workdir)
+        json.dump({"steps": 10}, open(os.path.join(workdir, "metrics.json"), "w"))
+        with open(os.path.join(workdir, "metrics.jsonl"), "w") as f:
+            f.write(json.dumps({"step": 10, "seconds": 1.0, "classifier_fid": 1.0 if i == best_index else 9.0}) + "\n")
+    full = zoo28.workdir_of(runs, "mnist28", variant, zoo28.GRIDS[variant][best_index], "full")
+    os.makedirs(full)
+    json.dump(ema, open(os.path.join(full, "ema.json"), "w"))
+
+
+def test_write_config_records_the_point_the_ema_choice_and_the_budget_in_a_loadable_recipe(zoo28, tmp_path):
+    import shutil
+
+    from ganzoo import configs
+
+    runs, root = str(tmp_path / "runs"), tmp_path / "repo"
+    _finished_search_and_full(zoo28, runs, "nsgan", 4, {"ema_decay": 0.999, "ema": 5.0, "raw": 6.0, "use_ema": True})
+    _finished_search_and_full(zoo28, runs, "ebgan", 1, {"ema_decay": 0.999, "ema": 7.0, "raw": 6.0, "use_ema": False})
+    os.makedirs(root / "zoo_configs" / "ebgan")
+    shutil.copy(os.path.join(ROOT, "zoo_configs", "ebgan", "mnist28.py"), root / "zoo_configs" / "ebgan")
+    for _ in range(2):  # a second write replaces the block, never adds one
+        nsgan = zoo28.write_config(runs, "mnist28", "nsgan", root=str(root))
+        ebgan = zoo28.write_config(runs, "mnist28", "ebgan", root=str(root))
+    config = configs.load(nsgan)
+    assert config.g_optimizer.learning_rate == config.d_optimizer.learning_rate == 5e-4  # GRIDS["nsgan"][4]
+    assert config.model.ema_decay == 0.999 and config.steps == 15_625
+    assert configs.load(nsgan, "smoke").steps < 100  # the smoke run stays short
+    config = configs.load(ebgan)
+    assert config.model.ema_decay is None and config.g_optimizer.learning_rate == 5e-4 and config.steps == 15_625
+    assert config.model.code_dim == 16  # the file's own lines are kept
+    text = open(ebgan).read()
+    assert text.count(zoo28.BEGIN) == 1 and "ebgan 9.0" not in text and "recipe 9.0, lr0.0005 1.0" in text
+    assert "5.00 from the moving average" in open(nsgan).read()
+    with pytest.raises(ValueError, match="no ema.json"):
+        zoo28.write_config(runs, "mnist28", "gan", root=str(root))
