@@ -5,6 +5,7 @@
 """
 
 import os
+import re
 import sys
 
 from ganzoo import presets as presets_lib
@@ -173,9 +174,23 @@ _TABLES = [
 ]
 
 
+def feature_protocol(entry):
+    """"10k test", "2k train", ...: the sample count and real set of a preset's Inception figures
+    (None without them), so that FIDs of different protocols never share a column."""
+    text = entry.get("protocol", {}).get("features", "")
+    match = re.search(r"([\d,]+) samples", text)
+    if not match:
+        return None
+    n = int(match.group(1).replace(",", ""))
+    return f"{n / 1000:g}k {'test' if ' test images' in text else 'train'}"
+
+
 def _cell(key, entry, spread=False):
     """The preset's figure for `key`; where the preset records several seeds, their mean (and with
-    `spread`, ± their sd)."""
+    `spread`, ± their sd). "fid@10k test": the FID only of a preset measured at that protocol."""
+    if "@" in key:
+        key, protocol = key.split("@")
+        return _cell(key, entry, spread) if feature_protocol(entry) == protocol else "-"
     seeds = entry.get("seeds")
     if seeds and key in seeds["mean"]:
         mean, sd = seeds["mean"][key], seeds["sd"][key]
@@ -231,7 +246,9 @@ def variant_matrix_markdown(registry):
                 cells.append("")
                 continue
             name, entry = rows[row][dataset]
-            cells.append(f"[{' · '.join(_cell(k, entry) for k in keys)}](MODEL_CARDS.md#{name})")
+            protocol = feature_protocol(entry) if dataset in ("mnist", "fashion_mnist") else None
+            text = " · ".join(_cell(k, entry) + (f" ({protocol})" if k == "fid" and protocol else "") for k in keys)
+            cells.append(f"[{text}](MODEL_CARDS.md#{name})")
         lines.append(f"| {row} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -295,7 +312,12 @@ def leaderboard_markdown():
                      + ("; FID/KID: the count in their protocol" if any("fid" in e["metrics"] for e in rows.values())
                         else "") + "). Protocol: " + " ".join(protocols))
         parts.append("")
-        columns = [c for c in columns if any(c[0] in e["metrics"] for e in rows.values())]  # no all-'-' columns
+        if datasets != ("cifar10",):  # 28 px: an FID and KID column per protocol, the test-set one first
+            protocols_seen = sorted({p for p in map(feature_protocol, rows.values()) if p},
+                                    key=lambda p: ("test" not in p, p))
+            columns = [c for key, name in columns for c in (
+                [(f"{key}@{p}", f"{name}-{p}") for p in protocols_seen] if key in ("fid", "kid") else [(key, name)])]
+        columns = [c for c in columns if any(_cell(c[0], e) != "-" for e in rows.values())]  # no all-'-' columns
         parts.append("| preset | steps x batch | n | " + " | ".join(c[1] for c in columns) + " | samples |")
         parts.append("|---" * (len(columns) + 4) + "|")
         for name, entry in rows.items():

@@ -307,7 +307,7 @@ def test_model_cards_are_generated_from_the_registry_and_not_stale():
     header = {t.split("**")[1]: tables[i + 1].splitlines()[0] for i, t in enumerate(tables) if t.startswith("**")
               and i + 1 < len(tables) and tables[i + 1].startswith("| preset")}
     assert "label accuracy" in header["MNIST"] and "label accuracy" not in header["Fashion-MNIST"]
-    assert "| FID | KID |" in header["Fashion-MNIST"]
+    assert "| FID-2k train | KID-2k train |" in header["Fashion-MNIST"]
 
 
 def test_leaderboard_matrix_puts_each_preset_in_its_variant_row_and_dataset_column():
@@ -326,6 +326,20 @@ def test_leaderboard_matrix_puts_each_preset_in_its_variant_row_and_dataset_colu
     # a preset measured without Inception features shows '-' for FID, not a number
     assert lines[4] == "| b (conditional) |  | [10/10 · 3 · -](MODEL_CARDS.md#b-mnist28-cond) |"
     assert len(lines) == 5
+
+
+def test_fids_of_different_protocols_never_share_a_column():
+    lucic = {"dataset": "mnist", "metrics": {"fid": 5.5}, "protocol": {
+        "features": "FID, KID (...): 10,000 samples (seed 0) vs the first 10,000 mnist test images (file order)"}}
+    small = {"dataset": "mnist", "metrics": {"fid": 36.6}, "protocol": {
+        "features": "FID, KID (...): 2,000 samples (seed 0) vs 2,000 mnist training images (order seed 0)"}}
+    assert cards.feature_protocol(lucic) == "10k test" and cards.feature_protocol(small) == "2k train"
+    assert cards.feature_protocol({"metrics": {}}) is None
+    assert cards._cell("fid@10k test", lucic) == "5.5" and cards._cell("fid@10k test", small) == "-"
+    assert cards._cell("fid@2k train", small) == "36.6"
+    registry = {name: {"variant": name, "num_classes": None, **entry} for name, entry in (("a", lucic), ("b", small))}
+    lines = cards.variant_matrix_markdown(registry).splitlines()
+    assert "[5.5 (10k test)](MODEL_CARDS.md#a)" in lines[2].replace("- · - · ", "")
 
 
 def test_seed_figures_give_mean_and_sample_sd_and_the_cards_show_them_with_n():
