@@ -51,6 +51,9 @@ _EMA = {"model.ema_decay": 0.999}
 # on NS-GAN's search by classifier-FID per CPU-second: the zoo nets won (62.7 at 223 s against the wide
 # nets' 92.0 at 280 s), so a "nets" point is a measurement, never a candidate for a full run.
 NETS = {"half": ((128, 64), (64, 128))}
+NETS_NOTE = ("the zoo's DCGAN-28 (configs.SMALL_NETS), the fastest to quality per CPU-second on NS-GAN's search "
+             "(classifier-FID 62.7 after 223 s against 92.0 after 280 s for twice the widths; float32, the "
+             "session's AMD EPYC has no bfloat16 units)")
 # NS-GAN searched all six points first (session 14). At a quarter budget EMA 0.999 (71.4), linear
 # decay (97.1) and lr 1e-4 (94.7) lost to the recipe (62.7) and lr 5e-4 won (52.8). So the others
 # search higher learning rates and their own knobs; EMA is measured on every full run instead
@@ -237,7 +240,8 @@ def write_config(runs, dataset, variant, root=ROOT):
               for p in GRIDS[variant] if "nets" not in p}
     steps = steps_of(variant, dataset, point)
     scores = ", ".join(f"{name} {fid:.1f}" for name, fid in search.items())
-    lines = [BEGIN, f"    # search at a quarter of the budget, classifier-FID of 10,000 samples: {scores}"]
+    lines = [BEGIN, f"    # nets: {NETS_NOTE}",
+             f"    # search at a quarter of the budget, classifier-FID of 10,000 samples: {scores}"]
     for key, value in point.items():
         if key == "lr":
             lines.append(f"    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = {value!r}")
