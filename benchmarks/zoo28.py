@@ -4,6 +4,7 @@ the full run of its best point, then FID-10k against the test set.
     python benchmarks/zoo28.py --stage=search --dataset=mnist28 --data_dir=../shared/data/mnist [--variants=nsgan,...]
     python benchmarks/zoo28.py --stage=full   --dataset=mnist28 --data_dir=...   # best search point, full budget
     python benchmarks/zoo28.py --stage=package --dataset=mnist28 --data_dir=... # recipe file, preset, FID-10k
+    python benchmarks/zoo28.py --stage=conditional --dataset=mnist28 --data_dir=... # nsgan-cond, mismatched negatives on/off
     python benchmarks/zoo28.py --stage=report                                    # tables into results/zoo28/
 
 Budget (compare_gan, the code of Lucic et al. 2018, generate_tasks_lib.py: "20 epochs" of a
@@ -41,6 +42,7 @@ D_UPDATES = 20 * 50_000 // 64  # compare_gan: training_steps = 20 * epoch // BAT
 SEARCH_FRACTION = 4  # the search runs a quarter of it
 VARIANTS = ("gan", "nsgan", "lsgan", "wgan", "wgan-gp", "wgan-ct", "dragan", "sngan", "ebgan", "loss-sensitive")
 DATASETS = {"mnist28": "mnist", "fashion28": "fashion_mnist"}
+TITLES = {"mnist28": "MNIST", "fashion28": "Fashion-MNIST"}
 EVAL_SAMPLES = 10_000
 # One point: --config overrides on top of the zoo recipe ("lr": both learning rates). {} is the recipe.
 # EMA (Yazici et al. 2019) and linear decay for everyone; learning rates from Lucic et al.'s narrow
@@ -134,17 +136,21 @@ def read(workdir):
     return metrics
 
 
-def train(variant, dataset, point, steps, workdir, data_dir, seed=0, stage="search"):
-    """One run through ganzoo-train (resumes from the workdir's checkpoint); returns its metrics.json."""
+def train(variant, dataset, point, steps, workdir, data_dir, seed=0, stage="search", config=None):
+    """One run through ganzoo-train (resumes from the workdir's checkpoint); returns its metrics.json.
+    `config`: the recipe file relative to the repository (default: the variant's zoo recipe)."""
     if read(workdir):
         return read(workdir)
     os.makedirs(workdir, exist_ok=True)
-    every = 50 if steps % 50 == 0 else steps
+    # a log line every few hundred steps (15,625 = 5^6 has no divisor 50)
+    every = next((d for d in (500, 250, 125, 100, 50) if steps % d == 0), steps)
     # three evaluations along a search run (the classifier-FID per CPU-second of `nets`), one at the end of a full one
     evaluate_every = steps // 3 // 50 * 50 if stage == "search" and steps >= 300 else steps
-    command = [sys.executable, "-m", "ganzoo.train", f"--config={ROOT}/zoo_configs/zoo.py:{variant},{dataset}"
-               if not os.path.isfile(os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py"))
-               else f"--config={ROOT}/zoo_configs/{variant}/{dataset}.py",
+    if config is None:
+        from ganzoo import configs
+
+        config = configs.zoo_config_spec(variant, dataset)
+    command = [sys.executable, "-m", "ganzoo.train", f"--config={ROOT}/{config}",
                f"--workdir={workdir}", f"--config.data_dir={data_dir}", f"--config.seed={seed}",
                f"--config.steps={steps}", f"--config.log_every={every}", f"--config.eval_every={evaluate_every}",
                f"--config.eval_samples={EVAL_SAMPLES}", f"--config.checkpoint_every={min(steps, 500)}",
@@ -253,8 +259,14 @@ def write_config(runs, dataset, variant, root=ROOT):
                  "    config.model.ema_decay = None")
     lines += ["    if arg != \"smoke\":  # 15,625 discriminator updates at batch 64 (compare_gan's 20 epochs of 50,000)",
               f"        config.steps = {steps}", END]
-    path = os.path.join(root, "zoo_configs", variant, f"{dataset}.py")
-    text = open(path).read() if os.path.isfile(path) else _RECIPE_FILE.format(variant=variant, dataset=dataset)
+    return _write_block(os.path.join(root, "zoo_configs", variant, f"{dataset}.py"), lines,
+                        _RECIPE_FILE.format(variant=variant, dataset=dataset))
+
+
+def _write_block(path, lines, template):
+    """Puts `lines` between BEGIN and END before the file's last `return config` (the file made from
+    `template` where there is none); a block already there is replaced."""
+    text = open(path).read() if os.path.isfile(path) else template
     if BEGIN in text:
         text = text[:text.index(BEGIN)] + text[text.index(END) + len(END) + 1:]
     cut = text.rindex("    return config")
@@ -297,6 +309,119 @@ def package(runs, dataset, variants, data_dir):
         with open(os.path.join(workdir, "fid10k.json"), "w") as f:
             json.dump(results, f, indent=1)
         print(f"{name}: FID-10k {results['fid']:.2f} ({results['seconds']} s)", flush=True)
+
+
+# Conditional presets (the cGAN seed): NS-GAN's best MNIST point on both datasets (Fashion-MNIST gets
+# no search of its own, to save CPU), with the EMA, at the full budget, once with mismatched-pair
+# negatives ((real x, wrong y) scored as fake) and once without; the preset is the higher label
+# accuracy, its card shows both.
+COND_VARIANT = "nsgan"
+_COND_FILE = '''"""Class-conditional DCGAN (non-saturating) on {title} with a projection discriminator.
+
+Generator: latent joined with a label embedding; discriminator: projection (Miyato & Koyama 2018);
+what benchmarks/zoo28.py measured for it: benchmarks/results/zoo28/results.md.
+"""
+
+from ganzoo.configs import base_config
+
+
+def get_config(arg=None):
+    config = base_config("{variant}", "{dataset}", arg)
+    config.conditional = True
+    config.model.mismatched_negatives = True
+    return config
+'''
+
+
+def cond_config(dataset):
+    return f"zoo_configs/{COND_VARIANT}/{dataset}_cond.py"
+
+
+def cond_workdir(runs, dataset, mismatched):
+    return os.path.join(runs, dataset, f"{COND_VARIANT}-cond", f"full_mismatched{int(mismatched)}")
+
+
+def conditional(runs, dataset, data_dir, root=ROOT):
+    """Both conditional runs of `dataset`, then their figures (cond.json: label accuracy and the
+    classifier metrics of 10,000 samples, from the generator `ema_choice` keeps)."""
+    point = best_point(runs, "mnist28", COND_VARIANT)
+    if point is None:
+        print(f"conditional {dataset}: NS-GAN's MNIST search is not finished; skipped", flush=True)
+        return
+    if not os.path.isfile(os.path.join(root, cond_config(dataset))):
+        os.makedirs(os.path.dirname(os.path.join(root, cond_config(dataset))), exist_ok=True)
+        with open(os.path.join(root, cond_config(dataset)), "w") as f:
+            f.write(_COND_FILE.format(variant=COND_VARIANT, dataset=dataset, title=TITLES[dataset]))
+    for mismatched in (True, False):
+        workdir = cond_workdir(runs, dataset, mismatched)
+        if train(COND_VARIANT, dataset, {**point, **_EMA, "model.mismatched_negatives": mismatched},
+                 steps_of(COND_VARIANT, dataset, point), workdir, data_dir, stage="full", config=cond_config(dataset)):
+            cond_figures(workdir, dataset, data_dir)
+
+
+def cond_figures(workdir, dataset, data_dir):
+    path = os.path.join(workdir, "cond.json")
+    if os.path.isfile(path):
+        return json.load(open(path))
+    from ganzoo.evaluate import evaluate
+    from ganzoo.saving import load_model, resolve_model_path
+
+    model = load_model(resolve_model_path(workdir))
+    if not ema_choice(workdir, dataset, data_dir)["use_ema"]:
+        model.ema_decay = None
+    results = evaluate(model, DATASETS[dataset], data_dir=data_dir, metrics=("modes",), num_samples=EVAL_SAMPLES)
+    figures = {k: results[k] for k in ("label_accuracy", "classifier_fid", "class_kl", "classes_covered")}
+    with open(path, "w") as f:
+        json.dump(figures, f, indent=1)
+    return figures
+
+
+def package_conditional(runs, dataset, data_dir, root=ROOT):
+    """`nsgan-<dataset>-cond`: the conditional run of higher label accuracy, networks only, FID-10k
+    against the test set as shipped, both runs' figures on the card; its recipe file gets the block."""
+    from ganzoo.packaging import package_preset
+
+    figures = {m: os.path.join(cond_workdir(runs, dataset, m), "cond.json") for m in (True, False)}
+    if not all(os.path.isfile(p) for p in figures.values()):
+        return None
+    figures = {m: json.load(open(p)) for m, p in figures.items()}
+    mismatched = figures[True]["label_accuracy"] >= figures[False]["label_accuracy"]
+    workdir = cond_workdir(runs, dataset, mismatched)
+    if os.path.isfile(os.path.join(workdir, "fid10k.json")):
+        return json.load(open(os.path.join(workdir, "fid10k.json")))
+    point = best_point(runs, "mnist28", COND_VARIANT)
+    ema = ema_choice(workdir, dataset, data_dir)
+    steps = steps_of(COND_VARIANT, dataset, point)
+    lines = [BEGIN, f"    # nets: {NETS_NOTE}", f"    # NS-GAN's best MNIST search point ({point_name(point)})"]
+    lines += [f"    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = {v!r}" if k == "lr"
+              else f"    config.{k} = {v!r}" for k, v in point.items()]
+    lines += [f"    # label accuracy of 10,000 samples: {100 * figures[True]['label_accuracy']:.1f} % with mismatched-pair "
+              f"negatives, {100 * figures[False]['label_accuracy']:.1f} % without",
+              f"    config.model.mismatched_negatives = {mismatched!r}",
+              f"    config.model.ema_decay = {ema['ema_decay']!r}" if ema["use_ema"] else "    config.model.ema_decay = None",
+              "    if arg != \"smoke\":  # 15,625 discriminator updates at batch 64 (compare_gan's 20 epochs of 50,000)",
+              f"        config.steps = {steps}", END]
+    _write_block(os.path.join(root, cond_config(dataset)), lines, None)
+    label = {True: "mismatched-pair negatives on", False: "mismatched-pair negatives off"}
+    comparison = {"about": f"The same recipe at the same budget ({steps:,} steps), with and without (real x, wrong y) "
+                           "pairs scored as fake (10,000 samples, labels 0-9 cycled, the shipped classifier):",
+                  "shipped": label[mismatched], "rows": {label[m]: figures[m] for m in (True, False)}}
+    name = f"{COND_VARIANT}-{dataset}-cond"
+    entry = package_preset(
+        workdir, name, data_dir=data_dir, optimizer_state=False, reference_split="test",
+        feature_samples=EVAL_SAMPLES, ema=ema["use_ema"], comparison=comparison,
+        budget=f"Lucic et al. 2018's budget, {D_UPDATES:,} discriminator updates at batch 64; NS-GAN's best MNIST "
+               "search point (benchmarks/results/zoo28/results.md)",
+        description=f"Class-conditional non-saturating GAN (projection discriminator, Miyato & Koyama 2018) on "
+                    f"{TITLES[dataset]}, a small DCGAN-28 (generator 64-32 channels, critic 32-64, "
+                    f"64-d latent). Recipe: {point_name(point)}, mismatched-pair negatives "
+                    f"{'on' if mismatched else 'off'}, {'EMA ' + format(ema['ema_decay'], 'g') if ema['use_ema'] else 'no EMA'}, "
+                    f"{steps:,} steps.")
+    results = {k: entry["metrics"][k] for k in ("fid", "kid", "classifier_fid", "label_accuracy") if k in entry["metrics"]}
+    results.update(mismatched_negatives=mismatched, protocol=entry["protocol"])
+    with open(os.path.join(workdir, "fid10k.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    return results
 
 
 def report(runs, out=OUT):
@@ -351,7 +476,7 @@ def report(runs, out=OUT):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stage", required=True, choices=("search", "full", "package", "report"))
+    parser.add_argument("--stage", required=True, choices=("search", "full", "package", "conditional", "report"))
     parser.add_argument("--dataset", default="mnist28", choices=sorted(DATASETS))
     parser.add_argument("--data_dir", default=None, help="local copy of the dataset (idx files)")
     parser.add_argument("--variants", default=",".join(VARIANTS))
@@ -369,6 +494,9 @@ def main(argv=None):
         full(args.runs, args.dataset, variants, args.data_dir)
     elif args.stage == "package":
         package(args.runs, args.dataset, variants, args.data_dir)
+        package_conditional(args.runs, args.dataset, args.data_dir)
+    elif args.stage == "conditional":
+        conditional(args.runs, args.dataset, args.data_dir)
     report(args.runs)
 
 

@@ -81,6 +81,21 @@ def _limitations(entry):
     return "\n".join(f"- {n}" for n in notes)
 
 
+def _comparison(entry):
+    """The card's table of the same recipe's settings measured side by side (`comparison` in the
+    metadata: {"about", "shipped", "rows": {setting: {metric: value}}}); empty without one."""
+    comparison = entry.get("comparison")
+    if not comparison:
+        return ""
+    keys = [k for k in METRIC_NAMES if any(k in row for row in comparison["rows"].values())]
+    lines = ["", comparison["about"], "", "| setting | " + " | ".join(METRIC_NAMES[k] for k in keys) + " |",
+             "|---" * (len(keys) + 1) + "|"]
+    for setting, row in comparison["rows"].items():
+        shipped = " (shipped)" if setting == comparison["shipped"] else ""
+        lines.append(f"| {setting}{shipped} | " + " | ".join(_cell(k, {"metrics": row}) for k in keys) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def preset_section(name, entry, *, image_path, heading="##"):
     """The body shared by the Hub card and MODEL_CARDS.md."""
     if entry.get("unavailable"):
@@ -99,13 +114,13 @@ import ganzoo
 
 model = ganzoo.load("{name}")  # or ganzoo.load("hf://{entry['hub_repo_id']}")
 samples = model.generate(64, seed=0)  # {'points' if len(entry['data_shape']) == 1 else 'images in [-1, 1]'}, shape (64, {', '.join(map(str, entry['data_shape']))})
-model.fit(...)  # fine-tune: both networks and both optimizers' state are restored
+model.fit(...)  # fine-tune: {"both networks and both optimizers' state are restored" if entry.get("optimizer_state", True) else "the networks are restored, the optimizers start fresh"}
 ```
 
 {heading}# Metrics
 
 {_metrics_table(entry)}
-
+{_comparison(entry)}
 {heading}# Training
 
 - variant `{entry['variant']}`, dataset `{entry['dataset']}`, config [`{entry['config']}`]({entry['config'].split(':')[0]})

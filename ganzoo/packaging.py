@@ -160,7 +160,7 @@ def add_feature_metrics(name, *, data_dir=None, num_samples=2_000, metrics=("fid
 
 def package_preset(run, name, *, data_dir=None, description, out_root=None, num_samples=10_000,
                    feature_samples=None, seed_figures=None, hub_org="ganzoo", register=True, verbose=True,
-                   optimizer_state=True, reference_split="train", ema=True, budget=None):
+                   optimizer_state=True, reference_split="train", ema=True, budget=None, comparison=None):
     """Packages the latest checkpoint of `run` as preset `name`; returns its metadata (`presets.info`).
 
     `feature_samples`: also measure Inception FID and KID on that many samples (28 px images;
@@ -172,11 +172,15 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
     `ema=False`: a run trained with a generator EMA ships the generator's own weights instead of the
     average (where the average scored worse); either way the metadata says which ("generator_weights").
     `budget`: a sentence on how the recipe and its budget were chosen, for the card.
+    `comparison`: settings of the recipe measured side by side at the same budget, {"about": a
+    sentence, "shipped": the setting of `run`, "rows": {setting: {metric: value}}}; on the card.
     `seed_figures`: the same recipe's runs at every seed measured (`run`'s among them), a list of
     {"seed": k, metric: value, ...} from each run's final evaluation (its metrics.json); recorded
     as "seeds" with the mean and sample sd of each metric, and shown on the card beside the
     preset's own figures.
     """
+    if comparison and comparison.get("shipped") not in comparison.get("rows", {}):
+        raise ValueError(f"comparison['shipped'] must name one of its rows {sorted(comparison.get('rows', {}))}.")
     checkpoint = resolve_model_path(run)
     with open(os.path.join(run, "config.json")) as f:
         config = json.load(f)
@@ -231,6 +235,7 @@ def package_preset(run, name, *, data_dir=None, description, out_root=None, num_
         "optimizer_state": bool(optimizer_state),
         "generator_weights": f"moving average (EMA, decay {model.ema_decay:g})" if model.ema_decay else "its own",
         **({"budget": budget} if budget else {}),
+        **({"comparison": comparison} if comparison else {}),
         "metrics": metrics, "protocol": protocol, "metrics_samples": _metrics_samples(dataset, num_samples),
         "hub_repo_id": f"{hub_org}/{name}",
         "files": {presets_lib.MODEL_FILE: sha256(model_path)},

@@ -196,6 +196,18 @@ def test_packaging_an_ema_run_networks_only_ships_the_average_or_the_own_weights
         assert entry["generator_weights"] == words and not entry["optimizer_state"]
         card = (tmp_path / str(ema) / "nsgan-ring8" / "README.md").read_text()
         assert f"The generator's weights are {words}." in card and "2 CPU cores: a budget sentence;" in card
+        assert "the networks are restored, the optimizers start fresh" in card
+    comparison = {"about": "Both settings at the same budget.", "shipped": "on",
+                  "rows": {"on": {"label_accuracy": 0.97, "classifier_fid": 5.0}, "off": {"label_accuracy": 0.5}}}
+    packaging.package_preset(str(run), "nsgan-ring8", description="smoke", register=False, verbose=False,
+                             out_root=str(tmp_path / "c"), comparison=comparison)
+    card = (tmp_path / "c" / "nsgan-ring8" / "README.md").read_text()
+    assert ("Both settings at the same budget.\n\n| setting | classifier-FID | label accuracy (conditional) |\n|---|---|---|\n"
+            "| on (shipped) | 5 | 97.0 % |\n| off | - | 50.0 % |") in card
+    with pytest.raises(ValueError, match="must name one of its rows"):
+        packaging.package_preset(str(run), "nsgan-ring8", description="smoke", register=False, verbose=False,
+                                 out_root=str(tmp_path / "d"), comparison={**comparison, "shipped": "maybe"})
+    assert not (tmp_path / "d").exists()
 
 
 def test_packaging_twice_in_one_process_keeps_both_presets(tmp_path, monkeypatch):

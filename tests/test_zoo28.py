@@ -135,3 +135,40 @@ def test_write_config_records_the_point_the_ema_choice_and_the_budget_in_a_loada
     assert "5.00 from the moving average" in open(nsgan).read()
     with pytest.raises(ValueError, match="no ema.json"):
         zoo28.write_config(runs, "mnist28", "gan", root=str(root))
+
+
+def test_the_conditional_stage_trains_both_settings_and_ships_the_better_label_accuracy(zoo28, tmp_path, monkeypatch):
+    import ganzoo.packaging
+    from ganzoo import configs
+
+    runs, root = str(tmp_path / "runs"), str(tmp_path / "repo")
+    _finished_search_and_full(zoo28, runs, "nsgan", 4, {"ema_decay": 0.999, "ema": 5.0, "raw": 6.0, "use_ema": True})
+    calls = []
+    monkeypatch.setattr(zoo28, "train", lambda *args, **kwargs: calls.append((args, kwargs)) or {"steps": 1})
+    monkeypatch.setattr(zoo28, "cond_figures", lambda workdir, *args: None)
+    zoo28.conditional(runs, "fashion28", "/data", root=root)
+    assert [args[2]["model.mismatched_negatives"] for args, _ in calls] == [True, False]
+    assert all(args[2]["lr"] == 5e-4 and args[2]["model.ema_decay"] == 0.999 and args[3] == 15_625 and
+               kwargs["config"] == "zoo_configs/nsgan/fashion28_cond.py" for args, kwargs in calls)
+    path = os.path.join(root, "zoo_configs", "nsgan", "fashion28_cond.py")
+    assert configs.load(path).conditional and "Fashion-MNIST" in open(path).read()
+
+    assert zoo28.package_conditional(runs, "fashion28", "/data", root=root) is None  # no figures yet
+    for mismatched, accuracy in ((True, 0.6), (False, 0.9)):
+        workdir = zoo28.cond_workdir(runs, "fashion28", mismatched)
+        os.makedirs(workdir)
+        json.dump({"label_accuracy": accuracy, "classifier_fid": 4.0}, open(os.path.join(workdir, "cond.json"), "w"))
+    json.dump({"ema_decay": 0.999, "ema": 3.0, "raw": 2.0, "use_ema": False},
+              open(os.path.join(zoo28.cond_workdir(runs, "fashion28", False), "ema.json"), "w"))
+    shipped = []
+    monkeypatch.setattr(ganzoo.packaging, "package_preset", lambda run, name, **kwargs: shipped.append(
+        (run, name, kwargs)) or {"metrics": {"fid": 3.0, "label_accuracy": 0.9}, "protocol": {"features": "p"}})
+    results = zoo28.package_conditional(runs, "fashion28", "/data", root=root)
+    (run, name, kwargs), = shipped
+    assert run == zoo28.cond_workdir(runs, "fashion28", False) and name == "nsgan-fashion28-cond"
+    assert kwargs["comparison"]["shipped"] == "mismatched-pair negatives off" and not kwargs["ema"]
+    assert kwargs["comparison"]["rows"]["mismatched-pair negatives on"]["label_accuracy"] == 0.6
+    assert results["fid"] == 3.0 and results["mismatched_negatives"] is False
+    config = configs.load(path)
+    assert config.model.mismatched_negatives is False and config.model.ema_decay is None and config.steps == 15_625
+    assert zoo28.package_conditional(runs, "fashion28", "/data", root=root) == results and len(shipped) == 1
