@@ -424,15 +424,31 @@ def package_conditional(runs, dataset, data_dir, root=ROOT):
     return results
 
 
-def report(runs, out=OUT):
-    """results.json and results.md: the search table and the full runs of every dataset."""
+FLOOR = os.path.join(ROOT, "benchmarks", "results", "fid_floor", "fid_floor_test10000.json")
+
+
+def _json(path):
+    return json.load(open(path)) if os.path.isfile(path) else None
+
+
+def report(runs, out=OUT, floor_path=FLOOR):
+    """results.json and results.md: per dataset the search table, the full runs (classifier-FID of
+    the average and of the generator's own weights, FID-10k as shipped), the protocol's real-data
+    floor and Lucic et al.'s row for the variant (theirs); then the conditional presets."""
+    from ganzoo.cards import LUCIC_2018
+
+    lucic = {variant: {"mnist28": m, "fashion28": f} for variant, m, f in LUCIC_2018.values() if variant}
+    floors = _json(floor_path) or {}
     summary = {"protocol": {"budget": f"{D_UPDATES:,} discriminator updates at batch 64 (compare_gan's 20 epochs of "
                                       "50,000); search: a quarter, one seed",
                             "search_score": f"classifier-FID, {EVAL_SAMPLES:,} samples vs {EVAL_SAMPLES:,} training "
                                             "images (shipped classifier, 128-d)",
-                            "fid10k": "Inception FID, 10,000 samples (seed 0) vs the 10,000 test images"}}
+                            "fid10k": "Inception FID, 10,000 samples (seed 0) vs the 10,000 test images, as shipped "
+                                      "(float16 weights)"}}
     lines = ["# The 28 px zoo at Lucic et al. 2018's budget", "", f"Budget: {summary['protocol']['budget']}.",
-             f"Search score: {summary['protocol']['search_score']}.", f"FID-10k: {summary['protocol']['fid10k']}.", ""]
+             f"Search score: {summary['protocol']['search_score']}.", f"FID-10k: {summary['protocol']['fid10k']}.",
+             "Lucic et al. 2018: their best FID at this protocol (their networks and search; theirs, not ganzoo's, "
+             "transcribed in README.md's anchors).", ""]
     for dataset in DATASETS:
         rows = {}
         for variant in VARIANTS:
@@ -447,25 +463,47 @@ def report(runs, out=OUT):
             if best is not None:
                 workdir = workdir_of(runs, dataset, variant, best, "full")
                 m = read(workdir)
-                fid = os.path.join(workdir, "fid10k.json")
                 entry["best"] = point_name(best)
                 entry["full"] = m and {"classifier_fid": m.get("classifier_fid"),
-                                       **({"fid10k": json.load(open(fid))["fid"]} if os.path.isfile(fid) else {})}
+                                       "ema": _json(os.path.join(workdir, "ema.json")),
+                                       "fid10k": (_json(os.path.join(workdir, "fid10k.json")) or {}).get("fid")}
             if points:
                 rows[variant] = entry
         summary[dataset] = rows
+        cond = {m: _json(os.path.join(cond_workdir(runs, dataset, m), "cond.json")) for m in (True, False)}
+        summary[dataset + "_cond"] = {f"mismatched_negatives_{'on' if m else 'off'}": {
+            **figures, "fid10k": (_json(os.path.join(cond_workdir(runs, dataset, m), "fid10k.json")) or {}).get("fid")}
+            for m, figures in cond.items() if figures}
+        floor = (floors.get(DATASETS[dataset]) or {}).get("fid")
+        summary[dataset + "_floor"] = floor
         if not rows:
             continue
-        lines += [f"## {dataset}", "", "| variant | search points: classifier-FID | best | full run: classifier-FID | "
-                  "FID-10k (test) |", "|---|---|---|---:|---:|"]
+        lines += [f"## {TITLES[dataset]}", "",
+                  "Real-data floor at this protocol (10,000 training images vs the test set, "
+                  f"`benchmarks/fid_floor.py`): FID {floor:.2f}." if floor is not None else
+                  "Real-data floor at this protocol: not measured yet.", "",
+                  "| variant | search points: classifier-FID | best | full run: classifier-FID, average / own weights "
+                  "| FID-10k (test), as shipped | Lucic et al. 2018 (theirs) |", "|---|---|---|---|---:|---:|"]
         for variant, entry in rows.items():
             points = ", ".join(f"{p['point']} {p['classifier_fid']:.2f}" for p in entry["search"]
                                if p["classifier_fid"] is not None)
             full_run = entry.get("full") or {}
-            cfid = f"{full_run['classifier_fid']:.2f}" if full_run.get("classifier_fid") is not None else ""
-            fid10k = f"{full_run['fid10k']:.2f}" if "fid10k" in full_run else ""
-            lines.append(f"| {variant} | {points} | {entry.get('best', '')} | {cfid} | {fid10k} |")
+            ema = full_run.get("ema")
+            cfid = (f"{ema['ema']:.2f} / {ema['raw']:.2f} ({'average' if ema['use_ema'] else 'own'} shipped)" if ema
+                    else f"{full_run['classifier_fid']:.2f}" if full_run.get("classifier_fid") is not None else "")
+            fid10k = f"{full_run['fid10k']:.2f}" if full_run.get("fid10k") is not None else ""
+            theirs = f"{lucic[variant][dataset][0]} ± {lucic[variant][dataset][1]}" if variant in lucic else "-"
+            lines.append(f"| {variant} | {points} | {entry.get('best', '')} | {cfid} | {fid10k} | {theirs} |")
         lines.append("")
+        if summary[dataset + "_cond"]:
+            lines += [f"Conditional NS-GAN on {TITLES[dataset]} (NS-GAN's MNIST point, full budget, 10,000 samples):", "",
+                      "| mismatched-pair negatives | label accuracy | classifier-FID | FID-10k (test) |",
+                      "|---|---:|---:|---:|"]
+            for setting, f in summary[dataset + "_cond"].items():
+                fid = f"{f['fid10k']:.2f}" if f.get("fid10k") is not None else ""
+                lines.append(f"| {setting.rsplit('_', 1)[1]} | {100 * f['label_accuracy']:.1f} % | "
+                             f"{f['classifier_fid']:.2f} | {fid} |")
+            lines.append("")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(summary, f, indent=1)
