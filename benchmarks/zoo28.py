@@ -239,28 +239,34 @@ def write_config(runs, dataset, variant, root=ROOT):
     file keeps its lines and gets the block before its last `return config`). Returns the path."""
     point = best_point(runs, dataset, variant)
     workdir = workdir_of(runs, dataset, variant, point, "full")
-    ema = ema_choice(workdir, dataset, None) if os.path.isfile(os.path.join(workdir, "ema.json")) else None
+    ema = _json(os.path.join(workdir, "ema.json"))
     if ema is None:
         raise ValueError(f"{workdir}: no ema.json; run --stage=full first.")
     search = {point_name(p): read(workdir_of(runs, dataset, variant, p, "search"))["classifier_fid"]
               for p in GRIDS[variant] if "nets" not in p}
-    steps = steps_of(variant, dataset, point)
     scores = ", ".join(f"{name} {fid:.1f}" for name, fid in search.items())
-    lines = [BEGIN, f"    # nets: {NETS_NOTE}",
-             f"    # search at a quarter of the budget, classifier-FID of 10,000 samples: {scores}"]
-    for key, value in point.items():
-        if key == "lr":
-            lines.append(f"    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = {value!r}")
-        else:
-            lines.append(f"    config.{key} = {value!r}")
-    lines.append(f"    # the full run's classifier-FID: {ema['ema']:.2f} from the moving average, {ema['raw']:.2f} "
-                 "from the generator's own weights")
-    lines.append(f"    config.model.ema_decay = {ema['ema_decay']!r}" if ema["use_ema"] else
-                 "    config.model.ema_decay = None")
-    lines += ["    if arg != \"smoke\":  # 15,625 discriminator updates at batch 64 (compare_gan's 20 epochs of 50,000)",
-              f"        config.steps = {steps}", END]
+    lines = _recipe_lines(
+        f"search at a quarter of the budget, classifier-FID of 10,000 samples: {scores}", point,
+        [f"    # the full run's classifier-FID: {ema['ema']:.2f} from the moving average, {ema['raw']:.2f} "
+         "from the generator's own weights"], ema, steps_of(variant, dataset, point))
     return _write_block(os.path.join(root, "zoo_configs", variant, f"{dataset}.py"), lines,
                         _RECIPE_FILE.format(variant=variant, dataset=dataset))
+
+
+def _recipe_lines(comment, point, after_point, ema, steps):
+    """The zoo28 block of a recipe file: the nets and `comment`, the point's settings, the lines
+    `after_point`, the EMA choice (`ema_choice`) and the budget."""
+    lines = [BEGIN, f"    # nets: {NETS_NOTE}", f"    # {comment}"]
+    lines += [f"    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = {value!r}" if key == "lr"
+              else f"    config.{key} = {value!r}" for key, value in point.items()]
+    return lines + after_point + [
+        f"    config.model.ema_decay = {ema['ema_decay']!r}" if ema["use_ema"] else "    config.model.ema_decay = None",
+        "    if arg != \"smoke\":  # 15,625 discriminator updates at batch 64 (compare_gan's 20 epochs of 50,000)",
+        f"        config.steps = {steps}", END]
+
+
+def _ema_label(ema):
+    return f"EMA {ema['ema_decay']:g}" if ema["use_ema"] else "no EMA"
 
 
 def _write_block(path, lines, template):
@@ -301,7 +307,7 @@ def package(runs, dataset, variants, data_dir):
         entry = package_preset(workdir, name, data_dir=data_dir, optimizer_state=False, reference_split="test",
                                feature_samples=EVAL_SAMPLES, ema=ema["use_ema"], budget=budget,
                                description=f"{description} Recipe: {point_name(point)}, "
-                                           f"{'EMA ' + format(ema['ema_decay'], 'g') if ema['use_ema'] else 'no EMA'}, "
+                                           f"{_ema_label(ema)}, "
                                            f"{steps_of(variant, dataset, point):,} steps.")
         results = {k: entry["metrics"][k] for k in ("fid", "kid", "classifier_fid", "classes_covered", "class_kl")
                    if k in entry["metrics"]}
@@ -392,15 +398,11 @@ def package_conditional(runs, dataset, data_dir, root=ROOT):
     point = best_point(runs, "mnist28", COND_VARIANT)
     ema = ema_choice(workdir, dataset, data_dir)
     steps = steps_of(COND_VARIANT, dataset, point)
-    lines = [BEGIN, f"    # nets: {NETS_NOTE}", f"    # NS-GAN's best MNIST search point ({point_name(point)})"]
-    lines += [f"    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = {v!r}" if k == "lr"
-              else f"    config.{k} = {v!r}" for k, v in point.items()]
-    lines += [f"    # label accuracy of 10,000 samples: {100 * figures[True]['label_accuracy']:.1f} % with mismatched-pair "
-              f"negatives, {100 * figures[False]['label_accuracy']:.1f} % without",
-              f"    config.model.mismatched_negatives = {mismatched!r}",
-              f"    config.model.ema_decay = {ema['ema_decay']!r}" if ema["use_ema"] else "    config.model.ema_decay = None",
-              "    if arg != \"smoke\":  # 15,625 discriminator updates at batch 64 (compare_gan's 20 epochs of 50,000)",
-              f"        config.steps = {steps}", END]
+    lines = _recipe_lines(
+        f"NS-GAN's best MNIST search point ({point_name(point)})", point,
+        [f"    # label accuracy of 10,000 samples: {100 * figures[True]['label_accuracy']:.1f} % with mismatched-pair "
+         f"negatives, {100 * figures[False]['label_accuracy']:.1f} % without",
+         f"    config.model.mismatched_negatives = {mismatched!r}"], ema, steps)
     _write_block(os.path.join(root, cond_config(dataset)), lines, None)
     label = {True: "mismatched-pair negatives on", False: "mismatched-pair negatives off"}
     comparison = {"about": f"The same recipe at the same budget ({steps:,} steps), with and without (real x, wrong y) "
@@ -415,7 +417,7 @@ def package_conditional(runs, dataset, data_dir, root=ROOT):
         description=f"Class-conditional non-saturating GAN (projection discriminator, Miyato & Koyama 2018) on "
                     f"{TITLES[dataset]}, a small DCGAN-28 (generator 64-32 channels, critic 32-64, "
                     f"64-d latent). Recipe: {point_name(point)}, mismatched-pair negatives "
-                    f"{'on' if mismatched else 'off'}, {'EMA ' + format(ema['ema_decay'], 'g') if ema['use_ema'] else 'no EMA'}, "
+                    f"{'on' if mismatched else 'off'}, {_ema_label(ema)}, "
                     f"{steps:,} steps.")
     results = {k: entry["metrics"][k] for k in ("fid", "kid", "classifier_fid", "label_accuracy") if k in entry["metrics"]}
     results.update(mismatched_negatives=mismatched, protocol=entry["protocol"])

@@ -156,7 +156,17 @@ def zoo_config_spec(variant, zoo_id, *, suffix=""):
         return own
     if suffix:
         raise ValueError(f"No zoo config {own}.")
+    return _paper_spec(variant, zoo_id)
+
+
+def _paper_spec(variant, zoo_id):
     return f"zoo_configs/zoo.py:{variant},{zoo_id}"
+
+
+def load_paper_config(variant, zoo_id, arg=None):
+    """The locked config of the variant's paper hyper-parameters on the zoo's nets and budget
+    (zoo.py), whatever tuned recipe file sits beside it."""
+    return load(os.path.join(REPO_ROOT, _paper_spec(variant, zoo_id)), arg)
 
 
 def load_zoo_config(variant, zoo_id, arg=None, *, suffix=""):

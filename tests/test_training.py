@@ -63,7 +63,7 @@ def _flat(tree, prefix=""):
 def test_a_28px_recipe_file_departs_from_the_paper_recipe_only_in_lines_it_writes(variant, dataset):
     tuned_file = os.path.join(ROOT, "zoo_configs", variant, f"{dataset}.py")
     text = open(tuned_file).read()
-    paper = _flat(configs.load(os.path.join(ROOT, "zoo_configs", "zoo.py") + f":{variant},{dataset}").to_dict())
+    paper = _flat(configs.load_paper_config(variant, dataset).to_dict())
     tuned = _flat(configs.load(tuned_file).to_dict())
     changed = {k for k in paper.keys() | tuned.keys() if paper.get(k) != tuned.get(k)}
     # the optimizers' EMA fields follow model.ema_decay
@@ -90,7 +90,7 @@ def test_the_default_run_is_the_wgan_gp_ring8_recipe_on_its_short_decayed_schedu
 def test_every_image_recipe_runs_its_papers_hyper_parameters(variant):
     name, rate, beta_1, beta_2, n_critic, options = PAPERS[variant]
     # the paper recipe on the zoo nets; a tuned file beside it (issue 19) is checked below
-    config = configs.load(os.path.join(ROOT, "zoo_configs", "zoo.py") + f":{variant},mnist28")
+    config = configs.load_paper_config(variant, "mnist28")
     for optimizer in (config.d_optimizer, config.g_optimizer):
         assert optimizer.class_name == name and optimizer.learning_rate == rate
         assert optimizer.get("beta_1") == beta_1 and optimizer.get("beta_2") == beta_2

@@ -85,7 +85,7 @@ def test_ema_choice_scores_the_average_and_the_generators_own_weights(zoo28, tmp
     from ganzoo import configs, training
     from helpers import shared_data
 
-    config = configs.load(os.path.join(ROOT, "zoo_configs", "zoo.py:nsgan,mnist28"), "smoke")
+    config = configs.load_paper_config("nsgan", "mnist28", "smoke")
     with config.unlocked():
         config.data_dir, config.steps, config.model.ema_decay = shared_data("mnist"), 4, 0.5
     training.train_and_evaluate(config, str(tmp_path))

@@ -41,7 +41,7 @@ def run(quick=False, seed=0, mnist_dir=None):
     measured, panels, rhos = {"steps": steps, "eval_every": every}, [], {}
     for variant, signal in SIGNALS.items():
         # the paper defaults on the zoo nets (zoo.py), not the tuned 28 px recipes of issue 19
-        config = configs.load(os.path.join(configs.REPO_ROOT, "zoo_configs", "zoo.py") + f":{variant},mnist28")
+        config = configs.load_paper_config(variant, "mnist28")
         with config.unlocked():
             configs.quiet_run(config, steps=steps, seed=seed, data_dir=mnist_dir, eval_every=every)
         with tempfile.TemporaryDirectory() as workdir:
