@@ -446,7 +446,7 @@ def report(runs, out=OUT, floor_path=FLOOR):
                             "search_score": f"classifier-FID, {EVAL_SAMPLES:,} samples vs {EVAL_SAMPLES:,} training "
                                             "images (shipped classifier, 128-d)",
                             "fid10k": "Inception FID, 10,000 samples (seed 0) vs the 10,000 test images, as shipped "
-                                      "(float16 weights)"}}
+                                      "(float16 weights where their samples stay within one uint8 level, else float32)"}}
     lines = ["# The 28 px zoo at Lucic et al. 2018's budget", "", f"Budget: {summary['protocol']['budget']}.",
              f"Search score: {summary['protocol']['search_score']}.", f"FID-10k: {summary['protocol']['fid10k']}.",
              "Lucic et al. 2018: their best FID at this protocol (their networks and search; theirs, not ganzoo's, "

@@ -160,7 +160,7 @@ def test_fid_floor_scores_disjoint_real_images_against_the_evaluation_reference(
     assert 0 < result["fid"] < noise["fid"] / 10 and abs(result["kid"]) < noise["kid"] / 10
 
 
-def test_fid_floor_writes_each_dataset_as_it_is_measured_beside_the_others(tmp_path, monkeypatch):
+def test_fid_floor_writes_each_dataset_as_it_is_measured_beside_the_others(tmp_path, monkeypatch, capsys):
     fid_floor = _fid_floor_module()
     measured = []
     monkeypatch.setattr(fid_floor, "OUT", str(tmp_path))
@@ -175,7 +175,11 @@ def test_fid_floor_writes_each_dataset_as_it_is_measured_beside_the_others(tmp_p
     assert "first 10 test images" in results["protocol"]
     with pytest.raises(SystemExit):  # a dataset without its folder is refused before anything runs
         run("--datasets=mnist", "--num_samples=10")
+    with pytest.raises(SystemExit):  # so is a dataset it does not know, named as such
+        run("--data_dir_mnist=/m", "--datasets=mnist,cifar10", "--num_samples=11")
+    assert "unknown dataset 'cifar10'" in capsys.readouterr().err
     assert len(measured) == 2 and not os.path.exists(tmp_path / "fid_floor.json")
+    assert not os.path.exists(tmp_path / "fid_floor_test11.json")
 
 
 def test_the_test_split_reference_is_the_test_files_and_is_named_in_the_protocol(tmp_path, monkeypatch):
