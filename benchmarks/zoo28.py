@@ -5,6 +5,7 @@ the full run of its best point, then FID-10k against the test set.
     python benchmarks/zoo28.py --stage=full   --dataset=mnist28 --data_dir=...   # best search point, full budget
     python benchmarks/zoo28.py --stage=package --dataset=mnist28 --data_dir=... # recipe file, preset, FID-10k
     python benchmarks/zoo28.py --stage=conditional --dataset=mnist28 --data_dir=... # nsgan-cond, mismatched negatives on/off
+    python benchmarks/zoo28.py --stage=stacked --data_dir=../shared/data/mnist      # Stacked-MNIST: train, score, package
     python benchmarks/zoo28.py --stage=report                                    # tables into results/zoo28/
 
 Budget (compare_gan, the code of Lucic et al. 2018, generate_tasks_lib.py: "20 epochs" of a
@@ -146,6 +147,11 @@ def train(variant, dataset, point, steps, workdir, data_dir, seed=0, stage="sear
     every = next((d for d in (500, 250, 125, 100, 50) if steps % d == 0), steps)
     # three evaluations along a search run (the classifier-FID per CPU-second of `nets`), one at the end of a full one
     evaluate_every = steps // 3 // 50 * 50 if stage == "search" and steps >= 300 else steps
+    from ganzoo.data import registry
+    from ganzoo.metrics.in_training import supports_in_training_eval
+
+    if not supports_in_training_eval(registry.get(dataset).name):  # Stacked-MNIST: scored after the run
+        evaluate_every = 0
     if config is None:
         from ganzoo import configs
 
@@ -426,6 +432,93 @@ def package_conditional(runs, dataset, data_dir, root=ROOT):
     return results
 
 
+# Stacked-MNIST (PacGAN's protocol: 26,000 samples, each channel read by the MNIST classifier, modes
+# hit of 1,000 and KL of the mode histogram to uniform). WGAN-GP and SNGAN, and NS-GAN as the DCGAN
+# baseline that PacGAN's and VEEGAN's tables show dropping modes. Each trains its best MNIST search
+# point (no search of its own, to save CPU) at the MNIST budget (PacGAN trained 50 epochs of 128,000
+# images, 100,000 discriminator updates: 6.4 times longer), with the EMA kept where it lowers the KL.
+STACKED, STACKED_VARIANTS = "stackedmnist28", ("wgan-gp", "sngan", "nsgan")
+
+
+def stacked_workdir(runs, variant, point):
+    return workdir_of(runs, STACKED, variant, point, "full")
+
+
+def stacked(runs, data_dir, variants=STACKED_VARIANTS):
+    """Trains each variant's Stacked-MNIST run, scores it (`stacked_choice`) and packages it
+    (`package_stacked`); a variant whose MNIST search is unfinished waits."""
+    for variant in variants:
+        point = best_point(runs, "mnist28", variant)
+        if point is None:
+            print(f"{STACKED} {variant}: the MNIST search is not finished; skipped", flush=True)
+            continue
+        workdir = stacked_workdir(runs, variant, point)
+        if train(variant, STACKED, {**point, **_EMA}, steps_of(variant, STACKED, point), workdir, data_dir,
+                 stage="full"):
+            stacked_choice(workdir)
+            package_stacked(runs, variant, data_dir)
+
+
+def stacked_choice(workdir):
+    """ema.json for Stacked-MNIST: modes and KL of the protocol's 26,000 samples (seed 0) from the
+    moving average and from the generator's own weights; `use_ema` where the average's KL is lower."""
+    path = os.path.join(workdir, "ema.json")
+    if os.path.isfile(path):
+        return json.load(open(path))
+    from ganzoo.metrics.classifier import Classifier
+    from ganzoo.metrics.modes import STACKED_MNIST_SAMPLES, stacked_mnist_modes
+    from ganzoo.saving import load_model, resolve_model_path
+
+    model = load_model(resolve_model_path(workdir))
+    classify = Classifier("mnist").predict
+    result = {"ema_decay": model.ema_decay, "score": f"Stacked-MNIST KL, {STACKED_MNIST_SAMPLES:,} samples"}
+    for weights in ("ema", "raw"):
+        if weights == "raw":
+            model.ema_decay = None  # samples from the generator's own weights
+        scored = stacked_mnist_modes(model.generate(STACKED_MNIST_SAMPLES, seed=0), classify)
+        result[weights] = {"modes": scored["modes"], "kl": scored["kl"]}
+    result["use_ema"] = bool(result["ema_decay"]) and result["ema"]["kl"] < result["raw"]["kl"]
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1)
+    return result
+
+
+def package_stacked(runs, variant, data_dir, root=ROOT):
+    """`<variant>-stackedmnist28`: networks only, the EMA choice, measured as shipped (the packaging's
+    Stacked-MNIST protocol); the recipe file zoo_configs/<variant>/stackedmnist28.py gets the block."""
+    from ganzoo import presets
+    from ganzoo.packaging import package_preset
+
+    point = best_point(runs, "mnist28", variant)
+    workdir = stacked_workdir(runs, variant, point)
+    if os.path.isfile(os.path.join(workdir, "packaged.json")):
+        return json.load(open(os.path.join(workdir, "packaged.json")))
+    ema = _json(os.path.join(workdir, "ema.json"))
+    if ema is None:
+        raise ValueError(f"{workdir}: no ema.json; train and score it first (--stage=stacked).")
+    steps = steps_of(variant, STACKED, point)
+    lines = _recipe_lines(
+        f"{variant}'s best MNIST search point ({point_name(point)}); Stacked-MNIST has no search of its own", point,
+        [f"    # modes / KL of 26,000 samples: {ema['ema']['modes']} / {ema['ema']['kl']:.3f} from the moving "
+         f"average, {ema['raw']['modes']} / {ema['raw']['kl']:.3f} from the generator's own weights"], ema, steps)
+    _write_block(os.path.join(root, "zoo_configs", variant, f"{STACKED}.py"), lines,
+                 _RECIPE_FILE.format(variant=variant, dataset=STACKED))
+    name = f"{variant}-{STACKED}"
+    description = presets.get_preset(name)["description"].split(" Recipe: ")[0] if name in presets.list_presets() \
+        else f"{variant} on Stacked-MNIST (3 MNIST digits as RGB), a small DCGAN-28 (generator 64-32 channels, " \
+             "critic 32-64, 64-d latent)."
+    budget = (f"the MNIST budget, {D_UPDATES:,} discriminator updates at batch 64 (PacGAN trained 100,000); "
+              f"{point_name(point)}: the variant's best MNIST search point; the generator EMA kept only where it "
+              "lowered the KL (benchmarks/results/zoo28/results.md)")
+    entry = package_preset(workdir, name, data_dir=data_dir, optimizer_state=False, ema=ema["use_ema"], budget=budget,
+                           description=f"{description} Recipe: {point_name(point)}, {_ema_label(ema)}, {steps:,} steps.")
+    results = {k: entry["metrics"][k] for k in ("stacked_modes", "stacked_kl") if k in entry["metrics"]}
+    results.update(ema=ema["use_ema"], protocol=entry["protocol"])
+    with open(os.path.join(workdir, "packaged.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    return results
+
+
 FLOOR = os.path.join(ROOT, "benchmarks", "results", "fid_floor", "fid_floor_test10000.json")
 
 
@@ -506,6 +599,27 @@ def report(runs, out=OUT, floor_path=FLOOR):
                 lines.append(f"| {setting.rsplit('_', 1)[1]} | {100 * f['label_accuracy']:.1f} % | "
                              f"{f['classifier_fid']:.2f} | {fid} |")
             lines.append("")
+    stacked_rows = {}
+    for variant in STACKED_VARIANTS:
+        point = best_point(runs, "mnist28", variant)
+        workdir = point is not None and stacked_workdir(runs, variant, point)
+        ema = workdir and _json(os.path.join(workdir, "ema.json"))
+        if ema:
+            stacked_rows[variant] = {"point": point_name(point), "ema": ema,
+                                     "shipped": _json(os.path.join(workdir, "packaged.json"))}
+    summary[STACKED] = stacked_rows
+    if stacked_rows:
+        lines += ["## Stacked-MNIST", "",
+                  f"{D_UPDATES:,} discriminator updates at batch 64 (PacGAN: 100,000), each variant's best MNIST "
+                  "point; 26,000 samples (seed 0), each channel read by the shipped MNIST classifier.", "",
+                  "| variant | point | modes / KL, average | modes / KL, own weights | shipped: modes / KL |",
+                  "|---|---|---:|---:|---:|"]
+        for variant, row in stacked_rows.items():
+            ema, shipped = row["ema"], row["shipped"]
+            cell = lambda f: f"{f['modes']} / {f['kl']:.3f}"  # noqa: E731
+            done = f"{shipped['stacked_modes']} / {shipped['stacked_kl']:.3f}" if shipped else ""
+            lines.append(f"| {variant} | {row['point']} | {cell(ema['ema'])} | {cell(ema['raw'])} | {done} |")
+        lines.append("")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(summary, f, indent=1)
@@ -516,7 +630,7 @@ def report(runs, out=OUT, floor_path=FLOOR):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stage", required=True, choices=("search", "full", "package", "conditional", "report"))
+    parser.add_argument("--stage", required=True, choices=("search", "full", "package", "conditional", "stacked", "report"))
     parser.add_argument("--dataset", default="mnist28", choices=sorted(DATASETS))
     parser.add_argument("--data_dir", default=None, help="local copy of the dataset (idx files)")
     parser.add_argument("--variants", default=",".join(VARIANTS))
@@ -537,6 +651,8 @@ def main(argv=None):
         package_conditional(args.runs, args.dataset, args.data_dir)
     elif args.stage == "conditional":
         conditional(args.runs, args.dataset, args.data_dir)
+    elif args.stage == "stacked":
+        stacked(args.runs, args.data_dir, [v for v in variants if v in STACKED_VARIANTS])
     report(args.runs)
 
 

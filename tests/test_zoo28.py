@@ -172,3 +172,55 @@ def test_the_conditional_stage_trains_both_settings_and_ships_the_better_label_a
     config = configs.load(path)
     assert config.model.mismatched_negatives is False and config.model.ema_decay is None and config.steps == 15_625
     assert zoo28.package_conditional(runs, "fashion28", "/data", root=root) == results and len(shipped) == 1
+
+
+def test_stacked_mnist_trains_each_variants_best_mnist_point_scored_after_the_run(zoo28, tmp_path, monkeypatch):
+    runs = str(tmp_path / "runs")
+    _finished_search_and_full(zoo28, runs, "nsgan", 4, {"ema_decay": 0.999, "ema": 5.0, "raw": 6.0, "use_ema": True})
+    commands = []
+    monkeypatch.setattr(zoo28.subprocess, "call", lambda command, **kwargs: commands.append(command) or 0)
+    zoo28.train("nsgan", zoo28.STACKED, {"lr": 5e-4}, 100, str(tmp_path / "w"), "/data", stage="full")
+    zoo28.train("nsgan", "mnist28", {"lr": 5e-4}, 100, str(tmp_path / "m"), "/data", stage="full")
+    assert "--config.eval_every=0" in commands[0]  # no classifier-FID of 3-channel digits
+    assert "--config.eval_every=100" in commands[1] and "zoo_configs/zoo.py:nsgan,stackedmnist28" in commands[0][3]
+    calls = []
+    monkeypatch.setattr(zoo28, "train", lambda *args, **kwargs: calls.append((args, kwargs)) or {"steps": 1})
+    monkeypatch.setattr(zoo28, "stacked_choice", lambda workdir: calls.append(("choice", workdir)))
+    monkeypatch.setattr(zoo28, "package_stacked", lambda runs, variant, data_dir: calls.append(("package", variant)))
+    zoo28.stacked(runs, "/data")  # wgan-gp's and sngan's MNIST searches are not there: they wait
+    (args, kwargs), choice, package = calls
+    assert args[:4] == ("nsgan", "stackedmnist28", {"lr": 5e-4, "model.ema_decay": 0.999}, 15_625)
+    assert kwargs["stage"] == "full" and choice == ("choice", args[4]) and package == ("package", "nsgan")
+    assert args[4] == zoo28.workdir_of(runs, "stackedmnist28", "nsgan", {"lr": 5e-4}, "full")
+
+
+def test_stacked_choice_scores_both_generators_at_the_protocol_and_package_records_it(zoo28, tmp_path, monkeypatch):
+    import ganzoo.metrics.modes
+    import ganzoo.packaging
+    import ganzoo.saving
+    from ganzoo import configs, training
+    from helpers import shared_data
+
+    runs, root = str(tmp_path / "runs"), tmp_path / "repo"
+    _finished_search_and_full(zoo28, runs, "nsgan", 4, {"ema_decay": 0.999, "ema": 5.0, "raw": 6.0, "use_ema": True})
+    workdir = zoo28.stacked_workdir(runs, "nsgan", zoo28.GRIDS["nsgan"][4])
+    config = configs.load_paper_config("nsgan", "stackedmnist28", "smoke")
+    with config.unlocked():
+        config.data_dir, config.steps, config.model.ema_decay = shared_data("mnist"), 4, 0.5
+    training.train_and_evaluate(config, workdir)
+    monkeypatch.setattr(ganzoo.metrics.modes, "STACKED_MNIST_SAMPLES", 300)
+    result = zoo28.stacked_choice(workdir)
+    assert result["ema_decay"] == 0.5 and result["ema"] != result["raw"]  # two different generators
+    assert result["use_ema"] == (result["ema"]["kl"] < result["raw"]["kl"])
+    assert 0 < result["raw"]["modes"] <= 300 and json.load(open(os.path.join(workdir, "ema.json"))) == result
+    shipped = []
+    monkeypatch.setattr(ganzoo.packaging, "package_preset", lambda run, name, **kwargs: shipped.append(
+        (run, name, kwargs)) or {"metrics": {"stacked_modes": 990, "stacked_kl": 0.08}, "protocol": {"modes": "p"}})
+    results = zoo28.package_stacked(runs, "nsgan", "/data", root=str(root))
+    (run, name, kwargs), = shipped
+    assert run == workdir and name == "nsgan-stackedmnist28" and kwargs["optimizer_state"] is False
+    assert kwargs["ema"] == result["use_ema"] and "PacGAN trained 100,000" in kwargs["budget"]
+    assert results["stacked_modes"] == 990 and results["stacked_kl"] == 0.08
+    recipe = configs.load(str(root / "zoo_configs" / "nsgan" / "stackedmnist28.py"))
+    assert recipe.dataset == "stackedmnist" and recipe.steps == 15_625 and recipe.g_optimizer.learning_rate == 5e-4
+    assert zoo28.package_stacked(runs, "nsgan", "/data", root=str(root)) == results and len(shipped) == 1
