@@ -40,6 +40,19 @@ def test_domain_metrics_separate_real_digits_from_a_collapsed_set(classifier, mn
     assert collapsed["classifier_fid"] > 20 * max(real["classifier_fid"], 0.1)
 
 
+def test_one_pass_gives_the_features_and_labels_of_two_and_a_kept_reference_the_same_figures(classifier, mnist):
+    train, test, _ = mnist
+    features, labels = classifier.features_and_labels(test[:500])
+    np.testing.assert_array_equal(labels, classifier.predict(test[:500]))
+    np.testing.assert_allclose(features, classifier.features(test[:500]), rtol=1e-6, atol=1e-6)
+    fresh = domain_metrics(test[:500], train[:500], classifier)
+    kept = domain_metrics(test[:500], train[:500], classifier, reference_features=classifier.features(train[:500]))
+    assert kept == fresh
+    # the kept features are what is scored against: other features, another FID
+    other = domain_metrics(test[:500], train[:500], classifier, reference_features=classifier.features(train[500:1000]))
+    assert other["classifier_fid"] != fresh["classifier_fid"]
+
+
 def test_classifier_rejects_a_tampered_file_and_bad_images(classifier, tmp_path):
     from ganzoo.metrics.classifier import ARTIFACTS
 

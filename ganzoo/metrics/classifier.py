@@ -90,6 +90,8 @@ class Classifier:
             raise ValueError(f"{path!r} does not match the sha256 recorded in {info_path!r}; refusing to load it.")
         self.model = keras.saving.load_model(path, safe_mode=True)
         self._features = keras.Model(self.model.input, self.model.get_layer(FEATURE_LAYER).output)
+        # one pass for both: an evaluation reads the labels and the features of the same samples
+        self._both = keras.Model(self.model.input, [self.model.get_layer(FEATURE_LAYER).output, self.model.output])
 
     @staticmethod
     def _check(images):
@@ -107,15 +109,23 @@ class Classifier:
     def features(self, images, batch_size=1000):
         return self._features.predict(self._check(images), batch_size=batch_size, verbose=0).astype(np.float64)
 
+    def features_and_labels(self, images, batch_size=1000):
+        """(`features(images)`, `predict(images)`) from one pass of the network."""
+        features, logits = self._both.predict(self._check(images), batch_size=batch_size, verbose=0)
+        return features.astype(np.float64), logits.argmax(-1)
 
-def domain_metrics(samples, reference_images, classifier):
-    """Class coverage, KL to uniform and classifier-FID of `samples` against `reference_images`."""
-    predicted = classifier.predict(samples)
+
+def domain_metrics(samples, reference_images, classifier, *, reference_features=None):
+    """Class coverage, KL to uniform and classifier-FID of `samples` against `reference_images`
+    (`reference_features`: their `classifier.features`, where the caller keeps them between calls)."""
+    features, predicted = classifier.features_and_labels(samples)
     num_classes = classifier.model.output_shape[-1]
     covered, kl = class_coverage(predicted, num_classes)
+    if reference_features is None:
+        reference_features = classifier.features(reference_images)
     return {
         "classes_covered": covered, "num_classes": num_classes, "class_kl": kl,
-        "classifier_fid": fid(classifier.features(reference_images), classifier.features(samples)),
+        "classifier_fid": fid(reference_features, features),
         "num_samples": len(samples), "num_reference": len(reference_images),
         "protocol": (f"{classifier.info['dataset']} classifier (test accuracy {classifier.info['test_accuracy']}, "
                      f"sha256 {classifier.info['sha256'][:12]}): a class is covered when predicted at least once; "

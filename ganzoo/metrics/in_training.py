@@ -19,15 +19,18 @@ class InTrainingEvaluator:
         if not supports_in_training_eval(dataset):
             raise ValueError(f"No in-training evaluation for {dataset!r}.")
         self.dataset, self.num_samples, self.seed = dataset, num_samples, seed
-        self.classifier = self.reference = None
+        self.classifier = self.reference = self.reference_features = None
         if not registry.is_toy(dataset):
             self.classifier = Classifier(dataset)
             self.reference = reference_images(dataset, data_dir, num_samples, seed=1)
+            # the reference is fixed: its features once, not at every evaluation
+            self.reference_features = self.classifier.features(self.reference)
 
     def __call__(self, model):
         samples = model.generate(self.num_samples, seed=self.seed)
         if self.classifier is None:
             values = toy_metrics(samples, self.dataset)
         else:
-            values = domain_metrics(samples, self.reference, self.classifier)
+            values = domain_metrics(samples, self.reference, self.classifier,
+                                    reference_features=self.reference_features)
         return {k: v for k, v in values.items() if isinstance(v, (int, float)) and not k.startswith("num_")}
