@@ -452,3 +452,28 @@ def test_a_toy_presets_recipe_file_and_seed_reproduce_the_config_it_was_trained_
         resolved.pop(key, None), recorded.pop(key, None)
     resolved["model"].pop("margin", None), recorded["model"].pop("margin", None)  # EBGAN: None resolves at build
     assert resolved == recorded
+
+
+def test_the_lucic_table_puts_ours_at_their_protocol_beside_their_row_and_the_floor(tmp_path):
+    import json
+
+    at = lambda n: {"features": f"FID, KID (...): {n} samples (seed 0) vs the first {n} mnist test images"}  # noqa: E731
+    registry = {
+        "nsgan-mnist28": {"variant": "nsgan", "dataset": "mnist", "num_classes": None, "metrics": {"fid": 14.96},
+                          "protocol": at("10,000")},
+        "lsgan-mnist28": {"variant": "lsgan", "dataset": "mnist", "num_classes": None, "metrics": {"fid": 43.0},
+                          "protocol": {"features": "FID (...): 2,000 samples (seed 0) vs 2,000 mnist training images"}},
+        "nsgan-mnist28-cond": {"variant": "nsgan", "dataset": "mnist", "num_classes": 10, "metrics": {"fid": 1.0},
+                               "protocol": at("10,000")},
+        "ebgan-fashion28": {"variant": "ebgan", "dataset": "fashion_mnist", "num_classes": None,
+                            "metrics": {"fid": 30.5}, "protocol": at("10,000")},
+    }
+    floor = tmp_path / "floor.json"
+    floor.write_text(json.dumps({"mnist": {"fid": 1.508}}))
+    rows = {line.split(" | ")[0][2:]: line for line in cards.lucic_table_markdown(registry, str(floor)).splitlines()
+            if line.startswith("| ") and not line.startswith("| variant")}
+    assert rows["nsgan (NS GAN)"] == "| nsgan (NS GAN) | [14.96](MODEL_CARDS.md#nsgan-mnist28) | 6.8 ± 0.5 | - | 26.5 ± 1.6 |"
+    assert rows["lsgan (LSGAN)"].split(" | ")[1] == "-"  # a 2,000-sample FID is not shown against theirs
+    assert rows["ebgan"] == "| ebgan | - | - | [30.50](MODEL_CARDS.md#ebgan-fashion28) | - |"  # not in their table
+    assert rows["real data: 10,000 training images (the floor)"].split(" | ")[1:4:2] == ["1.51", "not measured"]
+    assert "BEGAN (not in the zoo)" in rows
