@@ -224,3 +224,25 @@ def test_stacked_choice_scores_both_generators_at_the_protocol_and_package_recor
     recipe = configs.load(str(root / "zoo_configs" / "nsgan" / "stackedmnist28.py"))
     assert recipe.dataset == "stackedmnist" and recipe.steps == 15_625 and recipe.g_optimizer.learning_rate == 5e-4
     assert zoo28.package_stacked(runs, "nsgan", "/data", root=str(root)) == results and len(shipped) == 1
+
+
+def test_fashion_trains_mnists_best_point_and_refuses_a_search_of_its_own(zoo28, tmp_path, monkeypatch):
+    from ganzoo import configs
+
+    runs, root = str(tmp_path / "runs"), tmp_path / "repo"
+    _finished_search_and_full(zoo28, runs, "nsgan", 4, {"ema_decay": 0.999, "ema": 5.0, "raw": 6.0, "use_ema": True})
+    assert zoo28.best_point(runs, "fashion28", "nsgan") == {"lr": 5e-4}  # MNIST's search decides
+    with pytest.raises(SystemExit, match="has no search of its own"):
+        zoo28.search(runs, "fashion28", ["nsgan"], "/data")
+    full = zoo28.workdir_of(runs, "fashion28", "nsgan", {"lr": 5e-4}, "full")
+    os.makedirs(full)
+    json.dump({"ema_decay": 0.999, "ema": 7.0, "raw": 6.5, "use_ema": False}, open(os.path.join(full, "ema.json"), "w"))
+    os.makedirs(root / "zoo_configs" / "nsgan")
+    path = zoo28.write_config(runs, "fashion28", "nsgan", root=str(root))
+    assert path.endswith("zoo_configs/nsgan/fashion28.py") and "MNIST's search at a quarter" in open(path).read()
+    config = configs.load(path)
+    assert config.dataset == "fashion_mnist" and config.g_optimizer.learning_rate == 5e-4
+    assert config.model.ema_decay is None and config.steps == 15_625
+    json.dump({"steps": 15_625}, open(os.path.join(full, "metrics.json"), "w"))
+    table = open(tmp_path / "out" / "results.md").read() if zoo28.report(runs, out=str(tmp_path / "out")) else ""
+    assert "## Fashion-MNIST" in table and "trains MNIST's best point" in table
