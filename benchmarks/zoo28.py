@@ -26,6 +26,9 @@ eval_gan_lib.py), `ganzoo.evaluate(reference_split="test")`.
 
 Runs go to `--runs/<dataset>/<variant>/<point>/` (git-ignored); a run whose metrics.json exists is
 skipped and one cut short resumes from its checkpoint, so every stage can be killed and rerun.
+The runs folder is a cache, results.json the record: a search point, full run or stacked or
+conditional figure that the runs folder no longer holds (a machine handed back without it) is read
+from the record, so the best points survive and the report never drops what was measured.
 """
 
 import argparse
@@ -38,6 +41,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 OUT = os.path.join(ROOT, "benchmarks", "results", "zoo28")
+RECORD = os.path.join(OUT, "results.json")  # what the report last wrote; read where a run folder is gone
 
 D_UPDATES = 20 * 50_000 // 64  # compare_gan: training_steps = 20 * epoch // BATCH_SIZE, epoch = 50,000
 SEARCH_FRACTION = 4  # the search runs a quarter of it
@@ -183,16 +187,32 @@ def search(runs, dataset, variants, data_dir):
                   workdir_of(runs, dataset, variant, point, "search"), data_dir)
 
 
+def recorded(key, variant=None):
+    """The record's (`RECORD`) entry `key` (a dataset, `<dataset>_cond`, ...), or its `variant`; {} if none."""
+    record = _json(RECORD) if RECORD else None
+    entry = (record or {}).get(key) or {}
+    return (entry.get(variant) or {}) if variant else entry
+
+
+def search_score(runs, dataset, variant, point):
+    """A search point's classifier-FID from its run, else from the record; None if it has not run."""
+    metrics = read(workdir_of(runs, dataset, variant, point, "search"))
+    if metrics is not None:
+        return metrics.get("classifier_fid")
+    kept = {p["point"]: p for p in recorded(dataset, variant).get("search", [])}
+    return (kept.get(point_name(point)) or {}).get("classifier_fid")
+
+
 def best_point(runs, dataset, variant):
     """The searched point of lowest classifier-FID (None until every point has run) of the dataset's
     search (`SEARCHED_ON`); "nets" points measure the nets and are not candidates."""
     scored = []
     for point in GRIDS[variant]:
-        metrics = read(workdir_of(runs, SEARCHED_ON[dataset], variant, point, "search"))
-        if metrics is None or "classifier_fid" not in metrics:
+        fid = search_score(runs, SEARCHED_ON[dataset], variant, point)
+        if fid is None:
             return None
         if "nets" not in point:
-            scored.append((metrics["classifier_fid"], point_name(point), point))
+            scored.append((fid, point_name(point), point))
     return min(scored, key=lambda s: s[0])[2]
 
 
@@ -255,8 +275,7 @@ def write_config(runs, dataset, variant, root=ROOT):
     if ema is None:
         raise ValueError(f"{workdir}: no ema.json; run --stage=full first.")
     searched = SEARCHED_ON[dataset]
-    search = {point_name(p): read(workdir_of(runs, searched, variant, p, "search"))["classifier_fid"]
-              for p in GRIDS[variant] if "nets" not in p}
+    search = {point_name(p): search_score(runs, searched, variant, p) for p in GRIDS[variant] if "nets" not in p}
     scores = ", ".join(f"{name} {fid:.1f}" for name, fid in search.items())
     whose = "" if searched == dataset else f"{TITLES[searched]}'s "
     lines = _recipe_lines(
@@ -535,6 +554,16 @@ def _json(path):
     return json.load(open(path)) if os.path.isfile(path) else None
 
 
+def shipped_fid10k(name):
+    """The FID-10k a preset packaged by this benchmark records (its metadata has the `budget`), or None."""
+    path = os.path.join(ROOT, "artifacts", name, "metadata.json")
+    metadata = _json(path) or {}
+    if ("budget" not in metadata or metadata.get("metrics_samples") != EVAL_SAMPLES
+            or "test images" not in metadata.get("protocol", {}).get("features", "")):
+        return None
+    return metadata.get("metrics", {}).get("fid")
+
+
 def report(runs, out=OUT, floor_path=FLOOR):
     """results.json and results.md: per dataset the search table, the full runs (classifier-FID of
     the average and of the generator's own weights, FID-10k as shipped), the protocol's real-data
@@ -557,20 +586,28 @@ def report(runs, out=OUT, floor_path=FLOOR):
         rows = {}
         for variant in VARIANTS:
             points = []
+            kept = {p["point"]: p for p in recorded(SEARCHED_ON[dataset], variant).get("search", [])}
             for point in GRIDS[variant]:
                 m = read(workdir_of(runs, SEARCHED_ON[dataset], variant, point, "search"))
                 if m:
                     points.append({"point": point_name(point), "classifier_fid": m.get("classifier_fid"),
                                    "steps": m.get("steps"), "curve": m.get("curve")})
+                elif point_name(point) in kept:
+                    points.append(kept[point_name(point)])
             best = best_point(runs, dataset, variant)
             entry = {"search": points}
             if best is not None:
                 workdir = workdir_of(runs, dataset, variant, best, "full")
                 m = read(workdir)
                 entry["best"] = point_name(best)
-                entry["full"] = m and {"classifier_fid": m.get("classifier_fid"),
-                                       "ema": _json(os.path.join(workdir, "ema.json")),
-                                       "fid10k": (_json(os.path.join(workdir, "fid10k.json")) or {}).get("fid")}
+                was = recorded(dataset, variant)
+                was = (was.get("full") or {}) if was.get("best") == entry["best"] else {}
+                entry["full"] = ({"classifier_fid": m.get("classifier_fid"),
+                                  "ema": _json(os.path.join(workdir, "ema.json")),
+                                  "fid10k": (_json(os.path.join(workdir, "fid10k.json")) or {}).get("fid")}
+                                 if m else dict(was) or None)
+                if entry["full"] and entry["full"].get("fid10k") is None:
+                    entry["full"]["fid10k"] = was.get("fid10k") or shipped_fid10k(f"{variant}-{dataset}")
             if points and (SEARCHED_ON[dataset] == dataset or entry.get("full")):
                 rows[variant] = entry
         summary[dataset] = rows
@@ -578,6 +615,8 @@ def report(runs, out=OUT, floor_path=FLOOR):
         summary[dataset + "_cond"] = {f"mismatched_negatives_{'on' if m else 'off'}": {
             **figures, "fid10k": (_json(os.path.join(cond_workdir(runs, dataset, m), "fid10k.json")) or {}).get("fid")}
             for m, figures in cond.items() if figures}
+        for setting, figures in recorded(dataset + "_cond").items():
+            summary[dataset + "_cond"].setdefault(setting, figures)
         floor = (floors.get(DATASETS[dataset]) or {}).get("fid")
         summary[dataset + "_floor"] = floor
         if not rows:
@@ -619,6 +658,8 @@ def report(runs, out=OUT, floor_path=FLOOR):
         if ema:
             stacked_rows[variant] = {"point": point_name(point), "ema": ema,
                                      "shipped": _json(os.path.join(workdir, "packaged.json"))}
+        elif recorded(STACKED, variant):
+            stacked_rows[variant] = recorded(STACKED, variant)
     summary[STACKED] = stacked_rows
     if stacked_rows:
         lines += ["## Stacked-MNIST", "",

@@ -15,6 +15,7 @@ def zoo28():
     spec = importlib.util.spec_from_file_location("zoo28", os.path.join(ROOT, "benchmarks", "zoo28.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    module.RECORD = None  # the repository's record stays out of the tests; test_a_lost_runs_folder sets its own
     return module
 
 
@@ -54,6 +55,41 @@ def test_the_best_point_waits_for_the_whole_search_and_takes_the_lowest_fid(zoo2
     table = zoo28.report(str(tmp_path), out=str(tmp_path / "out"))
     assert "| nsgan |" in (tmp_path / "out" / "results.md").read_text()
     assert table["mnist28"]["nsgan"]["best"] == zoo28.point_name(points[2])
+
+
+def test_a_lost_runs_folder_keeps_the_recorded_search_full_run_and_shipped_fid(zoo28, tmp_path, monkeypatch):
+    # a machine handed back without runs/: the best point, the table and the FID-10k come from the record
+    # (and the shipped preset's metadata); a point that ran again wins over its record
+    points = zoo28.GRIDS["lsgan"]
+    record = {"mnist28": {"lsgan": {"search": [{"point": "recipe", "classifier_fid": 75.0},
+                                               {"point": "lr0.0005", "classifier_fid": 60.0}],
+                                    "best": "lr0.0005",
+                                    "full": {"classifier_fid": 37.2, "ema": None, "fid10k": None}}},
+              "mnist28_cond": {"mismatched_negatives_on": {"label_accuracy": 0.9, "classifier_fid": 30.0}}}
+    (tmp_path / "record.json").write_text(json.dumps(record))
+    monkeypatch.setattr(zoo28, "RECORD", str(tmp_path / "record.json"))
+    runs = str(tmp_path / "runs")
+    assert zoo28.best_point(runs, "mnist28", "lsgan") == points[1]
+    assert zoo28.best_point(runs, "fashion28", "lsgan") == points[1]  # Fashion trains MNIST's point
+    assert zoo28.best_point(runs, "mnist28", "wgan") is None  # nothing run, nothing recorded
+    monkeypatch.setattr(zoo28, "shipped_fid10k", lambda name: 16.3 if name == "lsgan-mnist28" else None)
+    table = zoo28.report(runs, out=str(tmp_path / "out"))
+    assert table["mnist28"]["lsgan"]["full"] == {"classifier_fid": 37.2, "ema": None, "fid10k": 16.3}
+    assert [p["classifier_fid"] for p in table["mnist28"]["lsgan"]["search"]] == [75.0, 60.0]
+    assert table["mnist28_cond"]["mismatched_negatives_on"]["label_accuracy"] == 0.9
+    assert "| lsgan | recipe 75.00, lr0.0005 60.00 | lr0.0005 |" in (tmp_path / "out" / "results.md").read_text()
+    workdir = zoo28.workdir_of(runs, "mnist28", "lsgan", points[0], "search")
+    os.makedirs(workdir)
+    (tmp_path / "runs" / "mnist28" / "lsgan" / "search_recipe" / "metrics.json").write_text('{"steps": 10}')
+    with open(os.path.join(workdir, "metrics.jsonl"), "w") as f:
+        f.write(json.dumps({"step": 10, "seconds": 5.0, "classifier_fid": 50.0}) + "\n")
+    assert zoo28.best_point(runs, "mnist28", "lsgan") == points[0]
+
+
+def test_shipped_fid10k_reads_only_a_preset_this_benchmark_measured_at_the_protocol(zoo28):
+    assert zoo28.shipped_fid10k("nsgan-mnist28") == pytest.approx(14.96, abs=0.01)  # packaged by --stage=package
+    assert zoo28.shipped_fid10k("wgan-gp-ring8") is None  # a toy preset: no budget, no FID
+    assert zoo28.shipped_fid10k("no-such-preset") is None
 
 
 def test_a_nets_point_is_measured_but_never_the_full_run(zoo28, tmp_path):

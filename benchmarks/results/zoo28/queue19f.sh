@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../../.."  # the repository
 DATA=${DATA:-../shared/data}  # the local MNIST and Fashion-MNIST idx folders
 PY=.venv/bin/python
 Z="benchmarks/zoo28.py --dataset=mnist28 --data_dir=$DATA/mnist"
-for v in dragan ebgan loss-sensitive wgan wgan-gp wgan-ct sngan; do
+for v in wgan-gp sngan dragan wgan wgan-ct ebgan loss-sensitive; do
   $PY $Z --stage=search --variants=$v
   $PY $Z --stage=full --variants=$v
 done
