@@ -7,6 +7,7 @@ DATA=${DATA:-../shared/data}  # the local MNIST and Fashion-MNIST idx folders
 PY=.venv/bin/python
 declare -A DIR=([mnist28]=$DATA/mnist [fashion28]=$DATA/fashion-mnist)
 FLOOR=benchmarks/results/fid_floor/fid_floor_test10000.json
+FLOOR_WHEN_IDLE=${FLOOR_WHEN_IDLE:-1}  # 0: wait for full runs instead (a session that must package before it ends)
 while true; do
   ready=""
   for ds in mnist28 fashion28; do
@@ -26,7 +27,7 @@ while true; do
     $PY benchmarks/zoo28.py --dataset=$rds --data_dir=${DIR[$rds]} --stage=package --variants=$variants \
       || touch $rd/package.failed
     echo "packaged $rds $ready $(date)"
-  elif ! grep -q fashion_mnist $FLOOR; then
+  elif [ "$FLOOR_WHEN_IDLE" = 1 ] && ! grep -q fashion_mnist $FLOOR; then
     $PY benchmarks/fid_floor.py --data_dir_fashion=$DATA/fashion-mnist --datasets=fashion_mnist \
       --num_samples=10000 --reference_split=test || break
     echo "fashion floor $(date)"
