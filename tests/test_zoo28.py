@@ -87,6 +87,35 @@ def test_a_lost_runs_folder_keeps_the_recorded_search_full_run_and_shipped_fid(z
     assert zoo28.best_point(runs, "mnist28", "lsgan") == points[0]
 
 
+def test_a_recorded_point_is_not_retrained_and_a_full_run_the_search_moved_past_stays_on_record(
+        zoo28, tmp_path, monkeypatch):
+    # runs/ lost, and the grid grew by a point after the full run: search trains only the new point, the
+    # earlier full run moves to "superseded", and comes back (without retraining) if its point wins again
+    monkeypatch.setitem(zoo28.GRIDS, "lsgan", ({}, {"lr": 5e-4}))
+    full = {"classifier_fid": 233.0, "ema": None, "fid10k": 224.0}
+    record = {"mnist28": {"lsgan": {"search": [{"point": "recipe", "classifier_fid": 75.0}],
+                                    "best": "recipe", "full": full}}}
+    (tmp_path / "record.json").write_text(json.dumps(record))
+    monkeypatch.setattr(zoo28, "RECORD", str(tmp_path / "record.json"))
+    runs = str(tmp_path / "runs")
+    trained = []
+    monkeypatch.setattr(zoo28, "train", lambda variant, dataset, point, *args, **kwargs: trained.append(point))
+    zoo28.search(runs, "mnist28", ["lsgan"], "data")
+    assert trained == [{"lr": 5e-4}]
+    table = zoo28.report(runs, out=str(tmp_path / "out"))
+    assert "best" not in table["mnist28"]["lsgan"] and "full" not in table["mnist28"]["lsgan"]
+    assert table["mnist28"]["lsgan"]["superseded"] == [{"best": "recipe", "full": full}]
+    (tmp_path / "record.json").write_text(json.dumps(table))
+    record = table["mnist28"]["lsgan"]
+    record["search"].append({"point": "lr0.0005", "classifier_fid": 90.0})  # the new point lost
+    (tmp_path / "record.json").write_text(json.dumps(table))
+    zoo28.full(runs, "mnist28", ["lsgan"], "data")
+    assert trained == [{"lr": 5e-4}]  # the recipe's full run is on record: not retrained
+    table = zoo28.report(runs, out=str(tmp_path / "out"))
+    assert table["mnist28"]["lsgan"]["best"] == "recipe" and table["mnist28"]["lsgan"]["full"] == full
+    assert "superseded" not in table["mnist28"]["lsgan"]
+
+
 def test_shipped_fid10k_reads_only_a_preset_this_benchmark_measured_at_the_protocol(zoo28):
     assert zoo28.shipped_fid10k("nsgan-mnist28") == pytest.approx(14.96, abs=0.01)  # packaged by --stage=package
     assert zoo28.shipped_fid10k("wgan-gp-ring8") is None  # a toy preset: no budget, no FID
