@@ -21,9 +21,20 @@ class LossSensitiveGAN(BaseGAN):
     Without it the loss function is unbounded below on fakes and the pair
     drifts (measured on ring8/grid25: benchmarks/results/toy_sweep/).
 
+    The first version of the paper (§5) offers the alternative of minimising
+    the gradient norm of L_theta directly, and the authors' lab's PyTorch
+    version (maple-research-lab/glsgan-gp) does that: a Lipschitz penalty of
+    weight 10 in place of weight decay, on a critic without normalisation.
+    Here that is `penalty="wgan-gp", weight_decay=0.0, normalization="none"`
+    (the zoo's MNIST recipe: it trained where weight decay 5e-5 did not;
+    benchmarks/results/zoo28/). The lab's penalty is a finite difference
+    between two interpolates; "wgan-gp" takes the gradient at one.
+
     Deviations kept:
     - L_theta = softplus(critic output) (the code: ReLU). Both make L >= 0 as
       the paper assumes; softplus keeps a gradient where ReLU is flat.
+      A `penalty=` sees this L_theta; the lab's PyTorch version penalises
+      the raw output (and has no L >= 0).
     - E[L(x)] has weight 1 and the hinge lambda = 1 (the paper's eq. 5); the
       code's unconditional default drops E[L(x)] (gamma = 0) and scales the
       summed L1 distance by tau = 2e-4 instead. Delta here is the per-example
