@@ -7,6 +7,10 @@
   LeakyReLU(0.2) and a normalisation after every convolution but the first;
   the generator mirrors it with 4x4 stride-2 transposed convolutions, batch
   norm, ReLU and a tanh output.
+- The SNGAN paper's "standard CNN" (Miyato et al. 2018, Table 3) for 32x32
+  images: 3x3 stride-1 / 4x4 stride-2 convolution pairs with LeakyReLU(0.1)
+  in the discriminator, three transposed convolutions and a 3x3 output in the
+  generator (`architecture="sngan_cnn"`).
 - An autoencoder discriminator for EBGAN whose outputs are the per-example
   energy and the encoder code.
 
@@ -28,6 +32,12 @@ DCGAN_SPECS = {
     32: (4, (512, 256, 128), (64, 128, 256)),
     64: (4, (512, 256, 128, 64), (64, 128, 256, 512)),
 }
+# Miyato et al. 2018's "standard CNN" (Table 3) per image size: (start size, G widths, D widths).
+# G: z -> dense start x start x G[0] -> 4x4 stride-2 deconvs to G[1:] -> 3x3 conv to the image, tanh;
+# D: a 3x3 stride-1 and a 4x4 stride-2 convolution at each of D[:-1], then a 3x3 at D[-1], LeakyReLU 0.1.
+SNGAN_CNN_SPECS = {32: (4, (512, 256, 128, 64), (64, 128, 256, 512))}
+# "mlp": vectors only; "dcgan": `DCGAN_SPECS`; "sngan_cnn": `SNGAN_CNN_SPECS`
+ARCHITECTURES = ("mlp", "dcgan", "sngan_cnn")
 # "spectral": Miyato et al.'s W / sigma(W) with the gradient through sigma (`ganzoo.layers`);
 # "spectral_keras": keras.layers.SpectralNormalization, which overwrites the kernel and passes no
 # gradient through sigma (kept to compare the two).
@@ -195,6 +205,87 @@ def dcgan_discriminator(
     return _discriminator_tail(x, h, num_classes, spectral, return_features, "discriminator")
 
 
+def sngan_cnn_generator(latent_dim, data_shape, *, widths=None, num_classes=None):
+    """The generator of Miyato et al. 2018's standard CNN (Table 3a; arXiv:1802.05957).
+
+    z -> dense 4 x 4 x 512 -> three 4x4 stride-2 transposed convolutions
+    (256, 128, 64), each with batch norm and ReLU -> 3x3 stride-1
+    convolution to the channels, tanh. Layers followed by batch norm have
+    no bias (the norm's beta is one).
+
+    Args:
+        widths: the projection's channels, then each transposed convolution's
+            (default `SNGAN_CNN_SPECS[size][1]`); (256, 128, 64, 32) is half width.
+    """
+    size, channels = data_shape[0], data_shape[2]
+    start, default, _ = SNGAN_CNN_SPECS[size]
+    widths = _dcgan_widths(widths, default)
+    inputs, h = _generator_head(latent_dim, num_classes)
+    h = layers.Dense(start * start * widths[0], use_bias=False, name="project")(h)
+    h = layers.Reshape((start, start, widths[0]))(h)
+    h = layers.ReLU()(layers.BatchNormalization(name="bn_0")(h))
+    for i, width in enumerate(widths[1:], start=1):
+        h = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, name=f"deconv_{i}")(h)
+        h = layers.ReLU()(layers.BatchNormalization(name=f"bn_{i}")(h))
+    out = layers.Conv2D(channels, 3, padding="same", activation="tanh", name="output", dtype="float32")(h)
+    return keras.Model(inputs if num_classes else inputs[0], out, name="generator")
+
+
+def sngan_cnn_discriminator(
+    data_shape, *, widths=None, normalization="spectral", dropout=0.0, return_features=False, num_classes=None,
+):
+    """The discriminator of Miyato et al. 2018's standard CNN (Table 3b).
+
+    At each width but the last, a 3x3 stride-1 then a 4x4 stride-2
+    convolution; then a 3x3 convolution at the last width and a dense
+    output; LeakyReLU(0.1) after every convolution. In the paper every
+    layer is spectrally normalised; "batch" and "layer" add that norm after
+    every convolution but the first (as `dcgan_discriminator`), "none" none.
+
+    Args:
+        widths: (default `SNGAN_CNN_SPECS[size][2]`, (64, 128, 256, 512));
+            (32, 64, 128, 256) is half width.
+        Others: as `dcgan_discriminator`.
+    """
+    _check_normalization(normalization)
+    spectral = normalization if normalization in SPECTRAL else None
+    widths = _dcgan_widths(widths, SNGAN_CNN_SPECS[data_shape[0]][2])
+    plan = [(w, k, s) for w in widths[:-1] for k, s in ((3, 1), (4, 2))] + [(widths[-1], 3, 1)]
+    x = keras.Input(shape=tuple(data_shape), name="inputs")
+    h = x
+    for i, (width, kernel, stride) in enumerate(plan):
+        h = _maybe_spectral(layers.Conv2D(width, kernel, strides=stride, padding="same", name=f"conv_{i}"),
+                            spectral)(h)
+        if i > 0 and normalization == "batch":
+            h = layers.BatchNormalization(name=f"norm_{i}")(h)
+        elif i > 0 and normalization == "layer":
+            h = layers.LayerNormalization(axis=[1, 2, 3], name=f"norm_{i}")(h)
+        h = layers.LeakyReLU(0.1)(h)
+        if dropout:
+            h = layers.Dropout(dropout)(h)
+    h = layers.Flatten()(h)
+    return _discriminator_tail(x, h, num_classes, spectral, return_features, "discriminator")
+
+
+def default_architecture(data_shape):
+    """"mlp" for vectors, "dcgan" for images."""
+    return "mlp" if len(check_data_shape(data_shape)) == 1 else "dcgan"
+
+
+def check_architecture(architecture, data_shape):
+    """`architecture`, or one clear error naming what is wrong with it for `data_shape`."""
+    data_shape = check_data_shape(data_shape)
+    if architecture not in ARCHITECTURES:
+        raise ValueError(f"Unknown architecture {architecture!r}; expected one of {ARCHITECTURES}.")
+    if (architecture == "mlp") != (len(data_shape) == 1):
+        raise ValueError(f"architecture {architecture!r} does not fit data of shape {data_shape}: "
+                         "'mlp' is for vectors, 'dcgan' and 'sngan_cnn' for images.")
+    if architecture == "sngan_cnn" and data_shape[0] not in SNGAN_CNN_SPECS:
+        raise ValueError(f"The SNGAN standard CNN is defined for {sorted(SNGAN_CNN_SPECS)} px images, "
+                         f"not {data_shape[0]} px; use architecture 'dcgan'.")
+    return architecture
+
+
 AUTOENCODER_NORMALIZATIONS = ("batch", "none")
 
 
@@ -266,16 +357,22 @@ class ReconstructionEnergy(layers.Layer):
         return (input_shape[0][0],)
 
 
-def default_generator_widths(data_shape):
-    """Layer sizes of the default generator: 3 x 512 for vectors, the DCGAN widths for images."""
-    data_shape = check_data_shape(data_shape)
-    return (512, 512, 512) if len(data_shape) == 1 else DCGAN_SPECS[data_shape[0]][1]
+def _specs(architecture):
+    return SNGAN_CNN_SPECS if architecture == "sngan_cnn" else DCGAN_SPECS
 
 
-def default_discriminator_widths(data_shape):
-    """Layer sizes of the default discriminator: 3 x 512 for vectors, the DCGAN widths for images."""
+def default_generator_widths(data_shape, architecture=None):
+    """Layer sizes of the default generator: 3 x 512 for vectors, the architecture's widths for images."""
     data_shape = check_data_shape(data_shape)
-    return (512, 512, 512) if len(data_shape) == 1 else DCGAN_SPECS[data_shape[0]][2]
+    architecture = check_architecture(architecture or default_architecture(data_shape), data_shape)
+    return (512, 512, 512) if len(data_shape) == 1 else _specs(architecture)[data_shape[0]][1]
+
+
+def default_discriminator_widths(data_shape, architecture=None):
+    """Layer sizes of the default discriminator: 3 x 512 for vectors, the architecture's widths for images."""
+    data_shape = check_data_shape(data_shape)
+    architecture = check_architecture(architecture or default_architecture(data_shape), data_shape)
+    return (512, 512, 512) if len(data_shape) == 1 else _specs(architecture)[data_shape[0]][2]
 
 
 def _check_normalization(normalization):
@@ -283,15 +380,19 @@ def _check_normalization(normalization):
         raise ValueError(f"Unknown normalization {normalization!r}; expected one of {NORMALIZATIONS}.")
 
 
-def default_generator(latent_dim, data_shape, num_classes=None, widths=None):
+def default_generator(latent_dim, data_shape, num_classes=None, widths=None, architecture=None):
     data_shape = check_data_shape(data_shape)
-    if len(data_shape) == 1:
+    architecture = check_architecture(architecture or default_architecture(data_shape), data_shape)
+    if architecture == "mlp":
         return mlp_generator(latent_dim, data_shape[0], widths=widths, num_classes=num_classes)
-    return dcgan_generator(latent_dim, data_shape, widths=widths, num_classes=num_classes)
+    build = sngan_cnn_generator if architecture == "sngan_cnn" else dcgan_generator
+    return build(latent_dim, data_shape, widths=widths, num_classes=num_classes)
 
 
-def default_discriminator(data_shape, num_classes=None, **options):
+def default_discriminator(data_shape, num_classes=None, architecture=None, **options):
     data_shape = check_data_shape(data_shape)
-    if len(data_shape) == 1:
+    architecture = check_architecture(architecture or default_architecture(data_shape), data_shape)
+    if architecture == "mlp":
         return mlp_discriminator(data_shape[0], num_classes=num_classes, **options)
-    return dcgan_discriminator(data_shape, num_classes=num_classes, **options)
+    build = sngan_cnn_discriminator if architecture == "sngan_cnn" else dcgan_discriminator
+    return build(data_shape, num_classes=num_classes, **options)

@@ -17,7 +17,7 @@ LOCK_FILE = ".ganzoo-train.lock"
 # What makes a run this run: resuming with any of these changed would train the old weights under a
 # new label.
 IDENTITY = ("variant", "dataset", "conditional", "latent_dim")
-NETWORK_IDENTITY = ("generator_widths", "discriminator_widths", "normalization", "code_dim")
+NETWORK_IDENTITY = ("architecture", "generator_widths", "discriminator_widths", "normalization", "code_dim")
 
 
 class WorkdirError(ValueError):

@@ -499,3 +499,66 @@ def test_ebgan_code_dim_sizes_the_autoencoder_and_is_refused_elsewhere():
     assert model.discriminator.count_params() == expected
     with pytest.raises(ValueError, match="code_dim is an option of EBGAN"):
         ganzoo.models.build("wgan-gp", (28, 28, 1), code_dim=16)
+
+
+def _sngan_cnn_generator_params(z, widths, channels=3):
+    # dense z -> 4*4*w0 and the deconvs carry no bias (batch norm follows); BN keeps 4 numbers per channel
+    params = z * 16 * widths[0] + sum(16 * a * b for a, b in zip(widths, widths[1:]))
+    return params + 4 * sum(widths) + 9 * widths[-1] * channels + channels
+
+
+def _sngan_cnn_discriminator_params(widths, channels=3, norm_per_channel=0):
+    # Table 3b: (3x3 s1, 4x4 s2) at each width but the last, a 3x3 at the last, a dense logit
+    plan = [(w, k) for w in widths[:-1] for k in (3, 4)] + [(widths[-1], 3)]
+    params, previous = 0, channels
+    for width, kernel in plan:
+        params += kernel * kernel * previous * width + width
+        previous = width
+    normed = sum(w for w, _ in plan[1:])  # a norm after every convolution but the first
+    return params + norm_per_channel * normed + 16 * widths[-1] + 1
+
+
+def test_sngan_standard_cnn_has_table_3s_layers_and_sizes():
+    # Miyato et al. 2018, Table 3: G 4x4x512 -> deconvs 256, 128, 64 -> 3x3 conv; D 3x3/4x4 pairs at 64,
+    # 128, 256, then 3x3 512, LeakyReLU 0.1, every layer spectrally normalised
+    model = ganzoo.models.build("sngan", (32, 32, 3), architecture="sngan_cnn")
+    g, d = model.generator, model.discriminator
+    assert g.output_shape == (None, 32, 32, 3) and d.output_shape == (None, 1)
+    assert g.count_params() == _sngan_cnn_generator_params(128, (512, 256, 128, 64)) == 3_806_659
+    convs = [layer for layer in d.layers if "conv" in layer.name]
+    kernels = [tuple(l.kernel.shape) for l in convs]
+    assert kernels == [(3, 3, 3, 64), (4, 4, 64, 64), (3, 3, 64, 128), (4, 4, 128, 128), (3, 3, 128, 256),
+                       (4, 4, 256, 256), (3, 3, 256, 512)]
+    assert [tuple(l.get_config()["strides"]) for l in convs] == [(1, 1), (2, 2)] * 3 + [(1, 1)]
+    assert all(type(l).__name__ == "SpectralConv2D" for l in convs)
+    assert [l.negative_slope for l in d.layers if isinstance(l, keras.layers.LeakyReLU)] == [0.1] * 7
+    trainable = sum(int(np.prod(v.shape)) for v in d.trainable_variables)
+    assert trainable == _sngan_cnn_discriminator_params((64, 128, 256, 512)) == 2_935_873
+    # NS-GAN's default critic norm (batch) after every convolution but the first: 4 numbers a channel
+    nsgan = ganzoo.models.build("nsgan", (32, 32, 3), architecture="sngan_cnn").discriminator
+    assert nsgan.count_params() == _sngan_cnn_discriminator_params((64, 128, 256, 512), norm_per_channel=4)
+
+
+def test_sngan_standard_cnn_at_half_width_and_its_errors():
+    half = ((256, 128, 64, 32), (32, 64, 128, 256))
+    model = ganzoo.models.build("sngan", (32, 32, 3), architecture="sngan_cnn",
+                                generator_widths=half[0], discriminator_widths=half[1])
+    assert model.generator.count_params() == _sngan_cnn_generator_params(128, half[0]) == 1_215_203
+    trainable = sum(int(np.prod(v.shape)) for v in model.discriminator.trainable_variables)
+    assert trainable == _sngan_cnn_discriminator_params(half[1]) == 736_801
+    fakes = model.generate(2, seed=0)
+    assert fakes.shape == (2, 32, 32, 3) and np.all(np.abs(fakes) <= 1)
+    defaults = ganzoo.models.get_class("sngan").network_defaults((32, 32, 3), "sngan_cnn")
+    assert defaults["architecture"] == "sngan_cnn" and defaults["generator_widths"] == (512, 256, 128, 64)
+    assert ganzoo.models.get_class("sngan").network_defaults((32, 32, 3))["architecture"] == "dcgan"
+    assert ganzoo.models.get_class("sngan").network_defaults((2,))["architecture"] == "mlp"
+    with pytest.raises(ValueError, match="defined for \\[32\\] px"):
+        ganzoo.models.build("sngan", (28, 28, 1), architecture="sngan_cnn")
+    with pytest.raises(ValueError, match="'mlp' is for vectors"):
+        ganzoo.models.build("sngan", (2,), architecture="dcgan")
+    with pytest.raises(ValueError, match="Unknown architecture 'resnet'"):
+        ganzoo.models.build("sngan", (32, 32, 3), architecture="resnet")
+    with pytest.raises(ValueError, match="4 positive layer widths"):
+        ganzoo.models.build("sngan", (32, 32, 3), architecture="sngan_cnn", generator_widths=(512, 256, 128))
+    with pytest.raises(ValueError, match="no EBGAN form"):
+        ganzoo.models.build("ebgan", (32, 32, 3), architecture="sngan_cnn")

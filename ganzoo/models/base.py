@@ -164,40 +164,48 @@ class BaseGAN(keras.Model):
 
     @classmethod
     def from_data_shape(cls, data_shape, *, latent_dim=None, num_classes=None, generator_widths=None,
-                        discriminator_widths=None, normalization=None, dropout=None, code_dim=None, **overrides):
+                        discriminator_widths=None, normalization=None, dropout=None, code_dim=None,
+                        architecture=None, **overrides):
         """The variant with its default networks for `data_shape`.
 
-        Network options left at None take `network_defaults(data_shape)`;
-        `overrides` are the variant's constructor options.
+        Network options left at None take `network_defaults(data_shape, architecture)`;
+        `architecture` is one of `networks.ARCHITECTURES` ("sngan_cnn": Miyato et
+        al.'s standard CNN, 32 px); `overrides` are the variant's constructor options.
         """
         data_shape = networks.check_data_shape(data_shape)
         if latent_dim is None:
             latent_dim = 64 if len(data_shape) == 1 else 128
         given = {"generator_widths": generator_widths, "discriminator_widths": discriminator_widths,
                  "normalization": normalization, "dropout": dropout, "code_dim": code_dim}
-        options = {**cls.network_defaults(data_shape), **{k: v for k, v in given.items() if v is not None}}
+        options = {**cls.network_defaults(data_shape, architecture),
+                   **{k: v for k, v in given.items() if v is not None}}
         generator = networks.default_generator(latent_dim, data_shape, num_classes,
-                                               widths=tuple(options.pop("generator_widths")))
+                                               widths=tuple(options.pop("generator_widths")),
+                                               architecture=options["architecture"])
         widths = tuple(options.pop("discriminator_widths"))
         net_options = {**cls.discriminator_options, **options, "widths": widths}
         discriminator = cls.default_discriminator(data_shape, num_classes, **net_options)
         return cls(generator, discriminator, latent_dim, num_classes=num_classes, **overrides)
 
     @classmethod
-    def network_defaults(cls, data_shape):
+    def network_defaults(cls, data_shape, architecture=None):
         """The options `from_data_shape` builds the default networks with, spelled out.
 
         Toy data: 3 x 512 ReLU MLPs (WGAN-GP's `gan_toy.py`), and a critic with
         no batch or layer norm (gan_toy.py has none; spectral normalization stays);
-        images: the DCGAN widths of `networks.DCGAN_SPECS`.
+        images: the widths of `networks.DCGAN_SPECS` ("dcgan", the default) or
+        of `networks.SNGAN_CNN_SPECS` ("sngan_cnn").
         """
         data_shape = networks.check_data_shape(data_shape)
+        architecture = networks.check_architecture(architecture or networks.default_architecture(data_shape),
+                                                   data_shape)
         options = {k: v for k, v in cls.discriminator_options.items() if k in ("normalization", "dropout")}
         options.setdefault("dropout", 0.0)
         if len(data_shape) == 1 and options["normalization"] in ("batch", "layer"):
             options["normalization"] = "none"
-        return {"generator_widths": networks.default_generator_widths(data_shape),
-                "discriminator_widths": networks.default_discriminator_widths(data_shape), **options}
+        return {"architecture": architecture,
+                "generator_widths": networks.default_generator_widths(data_shape, architecture),
+                "discriminator_widths": networks.default_discriminator_widths(data_shape, architecture), **options}
 
     @classmethod
     def default_discriminator(cls, data_shape, num_classes, **options):

@@ -58,8 +58,8 @@ class EBGAN(BaseGAN):
         self.pt_weight = float(pt_weight)
 
     @classmethod
-    def network_defaults(cls, data_shape):
-        options = super().network_defaults(data_shape)
+    def network_defaults(cls, data_shape, architecture=None):
+        options = super().network_defaults(data_shape, architecture)
         toy = len(data_shape) == 1
         # the autoencoder: 2 x 512 encoder layers (mirrored in the decoder) for vectors, the DCGAN critic's
         # widths for images; a 64-d (vectors) or 128-d (images) code
@@ -71,6 +71,9 @@ class EBGAN(BaseGAN):
     def default_discriminator(cls, data_shape, num_classes, **options):
         if options.get("dropout"):
             raise ValueError(f"EBGAN's autoencoder critic has no dropout; got dropout={options['dropout']}.")
+        if options.get("architecture") == "sngan_cnn":
+            raise ValueError("EBGAN's critic is its DCGAN-style autoencoder; architecture 'sngan_cnn' "
+                             "(the SNGAN standard CNN) has no EBGAN form. Use architecture 'dcgan'.")
         return networks.autoencoder_discriminator(data_shape, widths=options.get("widths"),
                                                   code_dim=options.get("code_dim"),
                                                   normalization=options.get("normalization", "batch"))

@@ -43,8 +43,8 @@ class WGANCT(WGANGP):
         self.ct_margin = float(ct_margin)
 
     @classmethod
-    def network_defaults(cls, data_shape):
-        options = super().network_defaults(data_shape)
+    def network_defaults(cls, data_shape, architecture=None):
+        options = super().network_defaults(data_shape, architecture)
         if len(data_shape) == 1:
             options["dropout"] = 0.2  # 0.5 on a 2-d input drops too much of the toy critic
         return options
