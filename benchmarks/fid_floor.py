@@ -52,18 +52,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data_dir_mnist", default=None)
     parser.add_argument("--data_dir_fashion", default=None)
+    parser.add_argument("--data_dir_cifar", default=None, help="the CIFAR-10 tar or folder (issue 20's floor)")
     parser.add_argument("--datasets", default="mnist,fashion_mnist",
                         help="comma-separated; each is written as soon as it is measured, beside the others already in the file")
     parser.add_argument("--num_samples", type=int, default=2_000)
     parser.add_argument("--reference_split", choices=("train", "test"), default="train")
     args = parser.parse_args()
-    data_dirs = {"mnist": args.data_dir_mnist, "fashion_mnist": args.data_dir_fashion}
+    data_dirs = {"mnist": args.data_dir_mnist, "fashion_mnist": args.data_dir_fashion, "cifar10": args.data_dir_cifar}
     wanted = args.datasets.split(",")
     for dataset in wanted:
         if dataset not in data_dirs:
             parser.error(f"unknown dataset {dataset!r}; expected some of {', '.join(data_dirs)}")
         if not data_dirs[dataset]:
-            parser.error(f"{dataset} needs --data_dir_{'mnist' if dataset == 'mnist' else 'fashion'}")
+            flag = {"mnist": "mnist", "fashion_mnist": "fashion", "cifar10": "cifar"}[dataset]
+            parser.error(f"{dataset} needs --data_dir_{flag}")
     n = args.num_samples
     if args.reference_split == "train":
         protocol = (f"{n:,} training images (positions {n:,}-{2 * n - 1:,} of the seed-0 order) vs the {n:,}-image "
