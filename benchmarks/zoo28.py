@@ -239,9 +239,13 @@ def full(runs, dataset, variants, data_dir):
         workdir = workdir_of(runs, dataset, variant, point, "full")
         kept = recorded(dataset, variant)
         ran = [kept] + kept.get("superseded", [])
-        if not os.path.isdir(workdir) and any(r.get("full") and r.get("best") == point_name(point) for r in ran):
+        on_record = [r["full"] for r in ran if r.get("full") and r.get("best") == point_name(point)]
+        if not os.path.isdir(workdir) and any(f.get("fid10k") is not None for f in on_record):
             print(f"{dataset} {variant}: the full run of {point_name(point)} is in the record; skipped", flush=True)
             continue
+        if not os.path.isdir(workdir) and on_record:  # its folder went before packaging: nothing to ship from
+            print(f"{dataset} {variant}: the full run of {point_name(point)} was lost before packaging; "
+                  "retrained", flush=True)
         if train(variant, dataset, {**point, **_EMA}, steps_of(variant, dataset, point), workdir, data_dir,
                  stage="full"):
             ema_choice(workdir, dataset, data_dir)

@@ -176,8 +176,11 @@ def test_fid_floor_writes_each_dataset_as_it_is_measured_beside_the_others(tmp_p
     with pytest.raises(SystemExit):  # a dataset without its folder is refused before anything runs
         run("--datasets=mnist", "--num_samples=10")
     with pytest.raises(SystemExit):  # so is a dataset it does not know, named as such
+        run("--data_dir_mnist=/m", "--datasets=mnist,celeba", "--num_samples=11")
+    assert "unknown dataset 'celeba'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # cifar10 is known, and names the flag it lacks
         run("--data_dir_mnist=/m", "--datasets=mnist,cifar10", "--num_samples=11")
-    assert "unknown dataset 'cifar10'" in capsys.readouterr().err
+    assert "cifar10 needs --data_dir_cifar" in capsys.readouterr().err
     assert len(measured) == 2 and not os.path.exists(tmp_path / "fid_floor.json")
     assert not os.path.exists(tmp_path / "fid_floor_test11.json")
 

@@ -115,6 +115,20 @@ def test_a_recorded_point_is_not_retrained_and_a_full_run_the_search_moved_past_
     assert table["mnist28"]["lsgan"]["best"] == "recipe" and table["mnist28"]["lsgan"]["full"] == full
     assert "superseded" not in table["mnist28"]["lsgan"]
 
+def test_a_full_run_lost_before_packaging_is_retrained_and_a_packaged_one_is_not(zoo28, tmp_path, monkeypatch):
+    record = {"mnist28": {"lsgan": {"search": [{"point": "recipe", "classifier_fid": 75.0}], "best": "recipe",
+                                    "full": {"classifier_fid": 20.0, "ema": None, "fid10k": None}},
+                          "gan": {"search": [{"point": "recipe", "classifier_fid": 70.0}], "best": "recipe",
+                                  "full": {"classifier_fid": 19.0, "ema": None, "fid10k": 14.0}}}}
+    (tmp_path / "record.json").write_text(json.dumps(record))
+    monkeypatch.setattr(zoo28, "RECORD", str(tmp_path / "record.json"))
+    monkeypatch.setitem(zoo28.GRIDS, "lsgan", ({},))
+    monkeypatch.setitem(zoo28.GRIDS, "gan", ({},))
+    trained = []
+    monkeypatch.setattr(zoo28, "train", lambda variant, *args, **kwargs: trained.append(variant))
+    zoo28.full(str(tmp_path / "runs"), "mnist28", ["lsgan", "gan"], "data")
+    assert trained == ["lsgan"]
+
 
 def test_shipped_fid10k_reads_only_a_preset_this_benchmark_measured_at_the_protocol(zoo28):
     assert zoo28.shipped_fid10k("nsgan-mnist28") == pytest.approx(14.96, abs=0.01)  # packaged by --stage=package
