@@ -313,6 +313,11 @@ def _recipe_lines(comment, point, after_point, ema, steps):
     lines = [BEGIN, f"    # nets: {NETS_NOTE}", f"    # {comment}"]
     lines += [f"    config.d_optimizer.learning_rate = config.g_optimizer.learning_rate = {value!r}" if key == "lr"
               else f"    config.{key} = {value!r}" for key, value in point.items()]
+    if "model.penalty" in point and "model.penalty_weight" not in point:  # the weight the run resolved to
+        from ganzoo import penalties
+
+        lines.append(f"    config.model.penalty_weight = {penalties.DEFAULT_WEIGHTS[point['model.penalty']]!r}"
+                     "  # the penalty's default weight")
     return lines + after_point + [
         f"    config.model.ema_decay = {ema['ema_decay']!r}" if ema["use_ema"] else "    config.model.ema_decay = None",
         "    if arg != \"smoke\":  # 15,625 discriminator updates at batch 64 (compare_gan's 20 epochs of 50,000)",
