@@ -217,6 +217,21 @@ def test_write_config_records_the_point_the_ema_choice_and_the_budget_in_a_loada
         zoo28.write_config(runs, "mnist28", "gan", root=str(root))
 
 
+def test_a_recipe_of_a_penalty_point_spells_out_the_weight_its_run_resolved_to(zoo28, tmp_path):
+    # the run's config.json records the model's resolved penalty_weight (10 for wgan-gp, penalties.DEFAULT_WEIGHTS);
+    # a recipe that left it None would differ from the record it reproduces
+    from ganzoo import configs
+
+    runs, root = str(tmp_path / "runs"), tmp_path / "repo"
+    point = zoo28.GRIDS["loss-sensitive"][3]
+    assert point["model.penalty"] == "wgan-gp" and "model.penalty_weight" not in point
+    _finished_search_and_full(zoo28, runs, "loss-sensitive", 3,
+                              {"ema_decay": 0.999, "ema": 5.0, "raw": 6.0, "use_ema": True})
+    config = configs.load(zoo28.write_config(runs, "mnist28", "loss-sensitive", root=str(root)))
+    assert config.model.penalty == "wgan-gp" and config.model.penalty_weight == 10.0
+    assert config.model.normalization == "none" and config.model.weight_decay == 0.0
+
+
 def test_the_conditional_stage_trains_both_settings_and_ships_the_better_label_accuracy(zoo28, tmp_path, monkeypatch):
     import ganzoo.packaging
     from ganzoo import configs
